@@ -1,0 +1,2 @@
+// PLACEHOLDER
+export async function runBenchmarks(_options: { json: boolean; only: string[] | null }): Promise<void> {}

@@ -1,0 +1,99 @@
+// Builds the HTTP application: plugins, validation, access control, error handling and every
+// capability's routes. `server.ts` owns the process; tests call buildApp and use `app.inject`.
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { Type } from 'typebox';
+import type { AppContext } from './context.ts';
+import type { App } from './platform/http/types.ts';
+import { registerAccessControl } from './platform/http/access.ts';
+import { registerErrorHandling } from './platform/http/errors.plugin.ts';
+import { ErrorBody } from './platform/http/schemas.ts';
+import { registerIdentityRoutes } from './identity/identity.routes.ts';
+import { registerReferenceRoutes } from './reference/reference.routes.ts';
+import { registerRegistryRoutes } from './registry/registry.routes.ts';
+import { registerDeclarationRoutes } from './declarations/declaration.routes.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** Bodies are validated strictly (no type coercion, no silently dropped fields); query strings are coerced. */
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: coerce ? 'array' : false,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+export async function buildApp(ctx: AppContext, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: ctx.config.bodyLimit,
+    // Request ids let a client's complaint be matched to the log line.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const bodyAjv = makeAjv(false);
+  const otherAjv = makeAjv(true);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : otherAjv).compile(schema));
+
+  await app.register(helmet, {
+    // The console and the API docs are served from this origin only.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        workerSrc: ["'self'", 'blob:'],
+      },
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Cordon API',
+        version: '1',
+        description: 'Customs control and services for free zones. Errors: { error: { code, message, details } }.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addSchema(ErrorBody);
+  registerErrorHandling(app);
+  registerAccessControl(app, (token) => ctx.identity.authenticate(token));
+
+  app.get(
+    '/health',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) } },
+    },
+    async () => {
+      await ctx.db.query('SELECT 1');
+      return { status: 'ok' as const, database: ctx.db.dialect };
+    },
+  );
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+
+  registerIdentityRoutes(app, ctx);
+  registerReferenceRoutes(app, ctx);
+  registerRegistryRoutes(app, ctx);
+  registerDeclarationRoutes(app, ctx);
+
+  await app.ready();
+  return app;
+}

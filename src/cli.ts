@@ -1,0 +1,88 @@
+// The `cordon` command. `cordon start` runs the server; the other subcommands are for operators.
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from './platform/config.ts';
+
+function configOrExit(overrides: Partial<Config> = {}): Config {
+  try {
+    return { ...loadConfig(), ...overrides };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`cordon: invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('cordon').description('Customs control and services for free zones').showHelpAfterError();
+
+  program
+    .command('start', { isDefault: true })
+    .description('Start the server (embedded PGlite unless DATABASE_URL is set)')
+    .option('--simulate', 'keep simulated traffic flowing')
+    .option('--no-simulate', 'no simulated traffic')
+    .option('-p, --port <port>', 'port to listen on')
+    .action(async (options: { simulate?: boolean; port?: string }) => {
+      const overrides: Partial<Config> = {};
+      if (options.simulate !== undefined) overrides.simulate = options.simulate;
+      if (options.port !== undefined) overrides.port = Number(options.port);
+      const config = configOrExit(overrides);
+      const { startServer } = await import('./server.ts');
+      const server = await startServer(config);
+      const shutdown = (signal: string) => {
+        server.app.log.info(`${signal} received, shutting down`);
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            server.app.log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+
+  program
+    .command('migrate')
+    .description('Apply database migrations and exit')
+    .action(async () => {
+      const config = configOrExit();
+      const { openDb } = await import('./platform/db/db.ts');
+      const { migrate } = await import('./platform/db/migrate.ts');
+      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : `${config.dataDir}/pg` });
+      const applied = await migrate(db);
+      await db.close();
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    });
+
+  program
+    .command('openapi')
+    .description('Print the OpenAPI document')
+    .action(async () => {
+      const config = configOrExit({ demo: false, simulate: false });
+      const { openDb } = await import('./platform/db/db.ts');
+      const { migrate } = await import('./platform/db/migrate.ts');
+      const { createContext } = await import('./context.ts');
+      const { buildApp } = await import('./app.ts');
+      const db = await openDb({ databaseUrl: null, dataDir: null });
+      await migrate(db);
+      const app = await buildApp(await createContext(config, db));
+      process.stdout.write(`${JSON.stringify(app.swagger(), null, 2)}\n`);
+      await app.close();
+      await db.close();
+    });
+
+  program
+    .command('bench')
+    .description('Run the benchmarks and print what they measured against their baselines')
+    .option('--json', 'one JSON object per line')
+    .option('--only <names>', 'comma-separated benchmark names')
+    .action(async (options: { json?: boolean; only?: string }) => {
+      const { runBenchmarks } = await import('../bench/runner.ts');
+      await runBenchmarks({ json: options.json ?? false, only: options.only?.split(',') ?? null });
+    });
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/test-app.ts';
+
+describe('identity', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('logs in the first admin and tells who the token belongs to', async () => {
+    const me = await t.admin.get('/api/v1/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ kind: 'user', name: 'admin', role: 'admin', zoneIds: null });
+  });
+
+  it('rejects a wrong password with 401 and the error shape', async () => {
+    const response = await t.anonymous.post('/api/v1/auth/login', { username: 'admin', password: 'not-the-password' });
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a request without a token and one with a made-up token', async () => {
+    expect((await t.anonymous.get('/api/v1/users')).status).toBe(401);
+    expect((await t.client('cdn_s_madeupmadeupmadeup').get('/api/v1/users')).status).toBe(401);
+  });
+
+  it('creates a user who can log in, and names each bad field of a bad one', async () => {
+    const created = await t.admin.post('/api/v1/users', {
+      username: 'analyst.one',
+      displayName: 'Analyst One',
+      role: 'risk_analyst',
+      password: 'a-long-enough-password',
+    });
+    expect(created.status).toBe(201);
+    const analyst = await t.login('analyst.one', 'a-long-enough-password');
+    expect((await analyst.get('/api/v1/auth/me')).body.role).toBe('risk_analyst');
+    // Not an admin: may not manage users.
+    expect((await analyst.get('/api/v1/users')).status).toBe(403);
+
+    const bad = await t.admin.post('/api/v1/users', { username: 'X', role: 'wizard', password: 'short', extra: 1 });
+    expect(bad.status).toBe(400);
+    const paths = bad.body.error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['/username', '/role', '/password', '/displayName', '/extra']));
+  });
+
+  it('requires an enterprise for an enterprise user', async () => {
+    const response = await t.admin.post('/api/v1/users', {
+      username: 'trader.nobody',
+      displayName: 'Trader',
+      role: 'enterprise_user',
+      password: 'a-long-enough-password',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toContainEqual({ path: '/enterpriseId', message: 'is required for the enterprise_user role' });
+  });
+
+  it('ends a session at logout and when the password changes', async () => {
+    await t.admin.post('/api/v1/users', { username: 'officer.a', displayName: 'Officer A', role: 'customs_officer', password: 'officer-password-1' });
+    const first = await t.login('officer.a', 'officer-password-1');
+    expect((await first.post('/api/v1/auth/logout')).status).toBe(204);
+    expect((await first.get('/api/v1/auth/me')).status).toBe(401);
+
+    const second = await t.login('officer.a', 'officer-password-1');
+    const user = (await second.get('/api/v1/auth/me')).body;
+    const patched = await t.admin.patch(`/api/v1/users/${user.id}`, { password: 'officer-password-2' });
+    expect(patched.status).toBe(200);
+    expect((await second.get('/api/v1/auth/me')).status).toBe(401);
+    await t.login('officer.a', 'officer-password-2');
+  });
+
+  it('locks an account after repeated failed logins', async () => {
+    await t.admin.post('/api/v1/users', { username: 'auditor.a', displayName: 'Auditor', role: 'auditor', password: 'auditor-password-1' });
+    for (let i = 0; i < 5; i += 1) {
+      expect((await t.anonymous.post('/api/v1/auth/login', { username: 'auditor.a', password: 'wrong-password-xx' })).status).toBe(401);
+    }
+    const locked = await t.anonymous.post('/api/v1/auth/login', { username: 'auditor.a', password: 'auditor-password-1' });
+    expect(locked.status).toBe(429);
+  });
+
+  it('issues an API key shown once, which authenticates with its role until revoked', async () => {
+    const created = await t.admin.post('/api/v1/api-keys', { name: 'gate reader 1', role: 'zone_operator', scopes: ['gate-events:write'] });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^cdn_k_[0-9a-f]{32}_/);
+    const machine = t.client(created.body.key);
+    expect((await machine.get('/api/v1/auth/me')).body).toMatchObject({ kind: 'api_key', role: 'zone_operator', scopes: ['gate-events:write'] });
+    const listed = await t.admin.get('/api/v1/api-keys');
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+    expect((await t.admin.delete(`/api/v1/api-keys/${created.body.id}`)).status).toBe(200);
+    expect((await machine.get('/api/v1/auth/me')).status).toBe(401);
+    // A key with a valid shape but a wrong secret is refused.
+    const forged = created.body.key.slice(0, -4) + 'AAAA';
+    expect((await t.client(forged).get('/api/v1/auth/me')).status).toBe(401);
+  });
+
+  it('answers a retried write with the first result, and a reused key for another request with 422', async () => {
+    const body = { username: 'broker.x', displayName: 'Broker', role: 'auditor', password: 'auditor-password-2' };
+    const first = await t.admin.post('/api/v1/users', body, { 'idempotency-key': 'create-broker-x' });
+    const retry = await t.admin.post('/api/v1/users', body, { 'idempotency-key': 'create-broker-x' });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    const other = await t.admin.post('/api/v1/users', { ...body, username: 'broker.y' }, { 'idempotency-key': 'create-broker-x' });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('pages through users with a cursor and rejects a forged cursor', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { username: string }[]; nextCursor: string | null } } = await t.admin.get(
+        `/api/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((u) => u.username));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toContain('admin');
+    expect((await t.admin.get('/api/v1/users?cursor=garbage')).status).toBe(400);
+  });
+
+  it('serves health and an OpenAPI 3.1 document in which every API route requires a bearer token or is public', async () => {
+    expect((await t.anonymous.get('/health')).body).toMatchObject({ status: 'ok' });
+    const doc = await t.anonymous.get('/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(doc.body.paths['/api/v1/users'].get.security).toEqual([{ bearer: [] }]);
+    expect((await t.anonymous.get('/docs')).status).toBeLessThan(400);
+  });
+});

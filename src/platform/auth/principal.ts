@@ -1,0 +1,35 @@
+// Who is calling, and what they may see. Every service receives a Principal and applies its scope:
+// enterprise users see only their own enterprise; zone-scoped staff only their zones.
+
+export const ROLES = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles on the administration's side, who may read across enterprises (within their zones). */
+export const STAFF_ROLES: readonly Role[] = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator'];
+export const ALL_ROLES: readonly Role[] = ROLES;
+
+export interface Principal {
+  kind: 'user' | 'api_key';
+  id: string;
+  name: string;
+  role: Role;
+  /** The one enterprise an enterprise user acts for. */
+  enterpriseId: string | null;
+  /** Zones the principal works in; null means all zones. */
+  zoneIds: string[] | null;
+  /** API key scopes; users carry none and are limited by role alone. */
+  scopes: string[];
+}
+
+export function canSeeZone(principal: Principal, zoneId: string): boolean {
+  return principal.zoneIds === null || principal.zoneIds.includes(zoneId);
+}
+
+/**
+ * Whether a record belonging to an enterprise in a zone is visible to the principal. A record the
+ * principal may not see is reported as not found, so its existence is not disclosed.
+ */
+export function canSeeRecord(principal: Principal, record: { enterpriseId: string; zoneId: string }): boolean {
+  if (principal.role === 'enterprise_user') return principal.enterpriseId === record.enterpriseId;
+  return canSeeZone(principal, record.zoneId);
+}

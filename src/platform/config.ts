@@ -1,0 +1,79 @@
+// The one place that reads the environment. Everything is validated here, once, at start;
+// the process refuses to start on bad configuration and says which variable is wrong and why.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Directory for the embedded database and other local state. */
+  dataDir: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
+  databaseUrl: string | null;
+  /** Password for the first `admin` user, applied only when the database is new. */
+  adminPassword: string | null;
+  /** Load the demo administration on a new database. */
+  demo: boolean;
+  /** Keep simulated traffic flowing while the server runs. */
+  simulate: boolean;
+  /** Declarations per minute produced by the simulator. */
+  simulateRate: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Maximum accepted request body, in bytes. */
+  bodyLimit: number;
+  /** Lifetime of a bearer token issued at login, in seconds. */
+  tokenTtlSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const adminPassword = env.CORDON_ADMIN_PASSWORD ?? null;
+  if (adminPassword !== null && adminPassword.length < 12) {
+    throw new ConfigError('CORDON_ADMIN_PASSWORD must be at least 12 characters long');
+  }
+  const demo = readBool(env, 'CORDON_DEMO', true);
+  return {
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    dataDir: path.resolve(env.CORDON_DATA_DIR?.trim() || './data'),
+    databaseUrl,
+    adminPassword,
+    demo,
+    simulate: readBool(env, 'CORDON_SIMULATE', demo),
+    simulateRate: readInt(env, 'CORDON_SIMULATE_RATE', 6, 1, 6000),
+    logLevel,
+    bodyLimit: readInt(env, 'CORDON_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
+    tokenTtlSeconds: readInt(env, 'CORDON_TOKEN_TTL', 8 * 3600, 60, 30 * 24 * 3600),
+  };
+}
