@@ -1,8 +1,322 @@
-// PLACEHOLDER
+// Declarations: submission, assessment into a lane, officers' decisions, amendment and cancellation.
+// Every transition is checked by the state machine, stored with who, when and why, and published
+// to the outbox in the same transaction.
+import { randomInt } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
+import { notFound } from '../platform/errors.ts';
+import { canSeeRecord, type Principal } from '../platform/auth/principal.ts';
+import { appendEvent } from '../platform/events/outbox.ts';
+import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { ReferenceData } from '../reference/reference.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
-export function createDeclarationService(_deps: { db: Db; clock: Clock; reference: ReferenceData; registry: RegistryService }) {
-  return {};
+import { declarationRepository as repo, type DeclarationRow, type LineRow, type TransitionRow } from './declaration.repository.ts';
+import type { AmendDeclaration, Decision, ListQuery, SubmitDeclaration } from './declaration.schemas.ts';
+import { validateDeclaration, type ResolvedDeclaration } from './declaration.validation.ts';
+import { allowedActions, transition, type Actor, type DeclarationAction, type DeclarationState } from './lifecycle.ts';
+import { selectLane } from './selectivity.ts';
+import type { Lane } from './selectivity.schema.ts';
+
+export interface DeclarationServiceDeps {
+  db: Db;
+  clock: Clock;
+  reference: ReferenceData;
+  registry: RegistryService;
+  /** Uniform draw in [0, 1) for the random control share; injectable for tests. */
+  random?: () => number;
 }
+
+const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48;
+
+export function presentSummary(row: DeclarationRow) {
+  return {
+    id: row.id,
+    reference: row.reference,
+    type: row.type,
+    state: row.state,
+    lane: row.lane,
+    zoneId: row.zone_id,
+    enterpriseId: row.enterprise_id,
+    enterpriseName: row.enterprise_name,
+    traderReference: row.trader_reference,
+    currency: row.currency,
+    totalValue: row.total_value,
+    totalGrossMass: row.total_gross_mass,
+    lineCount: row.line_count,
+    submittedAt: row.submitted_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function presentLine(row: LineRow) {
+  return {
+    lineNo: row.line_no,
+    itemId: row.item_id,
+    partNumber: row.part_number,
+    hsCode: row.hs_code,
+    description: row.description,
+    originCountry: row.origin_country,
+    quantity: row.quantity,
+    unit: row.unit,
+    netMass: row.net_mass,
+    grossMass: row.gross_mass,
+    customsValue: row.customs_value,
+    currency: row.currency,
+  };
+}
+
+function presentTransition(row: TransitionRow) {
+  return {
+    action: row.action,
+    fromState: row.from_state,
+    toState: row.to_state,
+    lane: row.lane,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    actorRole: row.actor_role,
+    reason: row.reason,
+    at: row.at.toISOString(),
+  };
+}
+
+function actorOf(principal: Principal, row: DeclarationRow): Actor {
+  // Only the declaring enterprise acts as the trader on its declaration.
+  if (principal.role === 'enterprise_user' && principal.enterpriseId !== row.enterprise_id) return 'auditor';
+  return principal.role;
+}
+
+export function createDeclarationService(deps: DeclarationServiceDeps) {
+  const { db, clock, reference, registry } = deps;
+  const random = deps.random ?? cryptoRandom;
+
+  function visible(principal: Principal, row: DeclarationRow | undefined): DeclarationRow {
+    const seen =
+      row &&
+      (canSeeRecord(principal, { enterpriseId: row.enterprise_id, zoneId: row.zone_id }) ||
+        (principal.role !== 'enterprise_user' && row.destination_zone_id !== null &&
+          canSeeRecord(principal, { enterpriseId: row.enterprise_id, zoneId: row.destination_zone_id })));
+    if (!seen) throw notFound('Declaration');
+    return row;
+  }
+
+  async function record(
+    tx: Db,
+    row: { id: string; reference: string; type: string; zone_id: string; enterprise_id: string },
+    step: { action: DeclarationAction; from: DeclarationState | null; to: DeclarationState; lane: Lane | null; actor: Principal | null; reason: string | null; at: Date },
+  ) {
+    await repo.recordTransition(tx, {
+      declarationId: row.id,
+      action: step.action,
+      from: step.from,
+      to: step.to,
+      lane: step.lane,
+      actorId: step.actor?.id ?? null,
+      actorRole: step.actor?.role ?? 'system',
+      reason: step.reason,
+      at: step.at,
+    });
+    await appendEvent(tx, {
+      type: `declaration.${step.action.toLowerCase()}`,
+      aggregateType: 'declaration',
+      aggregateId: row.id,
+      zoneId: row.zone_id,
+      enterpriseId: row.enterprise_id,
+      actorId: step.actor?.id ?? null,
+      payload: { reference: row.reference, type: row.type, from: step.from, state: step.to, lane: step.lane, reason: step.reason },
+    });
+  }
+
+  /** Assesses a SUBMITTED declaration into a lane, and releases it at once when GREEN and allowed. */
+  async function assess(tx: Db, row: DeclarationRow, resolved: ResolvedDeclaration, at: Date) {
+    const administration = await registry.getAdministration(tx);
+    const decision = selectLane(
+      administration.selectivity,
+      { type: row.type, enterpriseId: row.enterprise_id, aeoStatus: resolved.aeoStatus, totalValue: resolved.totalValue, lines: resolved.lines },
+      random,
+    );
+    transition('SUBMITTED', 'ASSESS', decision.lane, 'system', null);
+    await repo.setAssessment(tx, row.id, decision.lane, decision.score, decision.reasons, at);
+    await record(tx, row, { action: 'ASSESS', from: 'SUBMITTED', to: 'ASSESSED', lane: decision.lane, actor: null, reason: decision.reasons.join('; '), at });
+    // A domestic release waits for its duties to be paid before goods may leave.
+    if (decision.lane === 'GREEN' && administration.selectivity.autoReleaseGreen && row.type !== 'DOMESTIC_RELEASE') {
+      transition('ASSESSED', 'RELEASE', 'GREEN', 'system', null);
+      await repo.setState(tx, row.id, 'RELEASED', at);
+      await record(tx, row, { action: 'RELEASE', from: 'ASSESSED', to: 'RELEASED', lane: 'GREEN', actor: null, reason: 'GREEN lane: released without intervention', at });
+    }
+  }
+
+  async function detail(tx: Db, principal: Principal, id: string) {
+    const row = visible(principal, await repo.find(tx, id));
+    const [lines, history] = await Promise.all([repo.lines(tx, id), repo.transitions(tx, id)]);
+    return {
+      ...presentSummary(row),
+      laneReasons: row.lane_reasons,
+      riskScore: row.risk_score,
+      bookId: row.book_id,
+      destination:
+        row.destination_zone_id && row.destination_enterprise_id
+          ? { zoneId: row.destination_zone_id, enterpriseId: row.destination_enterprise_id, bookId: row.destination_book_id }
+          : null,
+      originCountry: row.origin_country,
+      destinationCountry: row.destination_country,
+      transport: row.transport,
+      lines: lines.map(presentLine),
+      version: row.version,
+      submittedBy: row.submitted_by,
+      assessedAt: row.assessed_at?.toISOString() ?? null,
+      releasedAt: row.released_at?.toISOString() ?? null,
+      decidedAt: row.decided_at?.toISOString() ?? null,
+      completedAt: row.completed_at?.toISOString() ?? null,
+      history: history.map(presentTransition),
+      allowedActions: allowedActions(row.state, row.lane, actorOf(principal, row)),
+    };
+  }
+
+  async function lockVisible(tx: Db, principal: Principal, id: string) {
+    return visible(principal, await repo.find(tx, id, true));
+  }
+
+  return {
+    async submit(tx: Db, principal: Principal, input: SubmitDeclaration) {
+      const at = clock.now();
+      transition(null, 'SUBMIT', null, principal.role, null);
+      const resolved = await validateDeclaration(
+        { reference, registry },
+        tx,
+        principal,
+        { type: input.type, zoneId: input.zoneId, enterpriseId: input.enterpriseId ?? null },
+        input,
+        at.toISOString().slice(0, 10),
+      );
+      const zone = await registry.findZone(tx, input.zoneId);
+      const year = at.getUTCFullYear();
+      const number = await repo.nextNumber(tx, input.zoneId, year);
+      const id = uuidv7();
+      const declarationReference = `${zone?.code ?? 'ZONE'}-${year}-${String(number).padStart(6, '0')}`;
+      await repo.insert(tx, {
+        id,
+        reference: declarationReference,
+        type: input.type,
+        zoneId: input.zoneId,
+        enterpriseId: resolved.enterpriseId,
+        bookId: resolved.bookId,
+        destinationZoneId: resolved.destination?.zoneId ?? null,
+        destinationEnterpriseId: resolved.destination?.enterpriseId ?? null,
+        destinationBookId: resolved.destination?.bookId ?? null,
+        traderReference: input.traderReference ?? null,
+        originCountry: resolved.originCountry,
+        destinationCountry: resolved.destinationCountry,
+        currency: resolved.currency,
+        totalValue: resolved.totalValue,
+        totalGrossMass: resolved.totalGrossMass,
+        transport: resolved.transport,
+        submittedBy: principal.id,
+        at,
+      });
+      await repo.insertLines(tx, id, resolved.currency, resolved.lines);
+      const row = { id, reference: declarationReference, type: input.type, zone_id: input.zoneId, enterprise_id: resolved.enterpriseId };
+      await record(tx, row, { action: 'SUBMIT', from: null, to: 'SUBMITTED', lane: null, actor: principal, reason: null, at });
+      const stored = await repo.find(tx, id);
+      await assess(tx, stored as DeclarationRow, resolved, at);
+      return detail(tx, principal, id);
+    },
+
+    get(principal: Principal, id: string) {
+      return detail(db, principal, id);
+    },
+
+    async list(principal: Principal, query: ListQuery) {
+      const limit = query.limit ?? 50;
+      const before = decodeCursor(query.cursor, 1, ([id]) => UUID_PATTERN.test(id ?? ''))?.[0] ?? null;
+      const rows = await repo.list(db, {
+        ...query,
+        scopeEnterpriseId: principal.role === 'enterprise_user' ? principal.enterpriseId : null,
+        scopeZoneIds: principal.zoneIds,
+        beforeId: before,
+        limit: limit + 1,
+      });
+      return toPage(rows, limit, (row) => [row.id], presentSummary);
+    },
+
+    async decide(tx: Db, principal: Principal, id: string, decision: Decision) {
+      const row = await lockVisible(tx, principal, id);
+      const at = clock.now();
+      const reason = decision.reason?.trim() || null;
+      const to = transition(row.state, decision.action, row.lane, actorOf(principal, row), reason);
+      await repo.setState(tx, id, to, at);
+      await record(tx, row, { action: decision.action, from: row.state, to, lane: row.lane, actor: principal, reason, at });
+      return detail(tx, principal, id);
+    },
+
+    async amend(tx: Db, principal: Principal, id: string, amendment: AmendDeclaration) {
+      const row = await lockVisible(tx, principal, id);
+      const at = clock.now();
+      const reason = amendment.reason.trim();
+      transition(row.state, 'AMEND', row.lane, actorOf(principal, row), reason);
+      const resolved = await validateDeclaration(
+        { reference, registry },
+        tx,
+        principal,
+        { type: row.type, zoneId: row.zone_id, enterpriseId: row.enterprise_id },
+        amendment.declaration,
+        at.toISOString().slice(0, 10),
+      );
+      // Keep the declaration as it stood, so the history shows what was changed.
+      const before = await detail(tx, principal, id);
+      const { history: _history, allowedActions: _actions, ...snapshot } = before;
+      await repo.insertVersion(tx, { declarationId: id, version: row.version, snapshot, amendedBy: principal.id, reason, at });
+      await repo.updateHeader(
+        tx,
+        id,
+        {
+          bookId: resolved.bookId,
+          destinationZoneId: resolved.destination?.zoneId ?? null,
+          destinationEnterpriseId: resolved.destination?.enterpriseId ?? null,
+          destinationBookId: resolved.destination?.bookId ?? null,
+          traderReference: amendment.declaration.traderReference ?? null,
+          originCountry: resolved.originCountry,
+          destinationCountry: resolved.destinationCountry,
+          currency: resolved.currency,
+          totalValue: resolved.totalValue,
+          totalGrossMass: resolved.totalGrossMass,
+          transport: resolved.transport,
+        },
+        at,
+      );
+      await repo.deleteLines(tx, id);
+      await repo.insertLines(tx, id, resolved.currency, resolved.lines);
+      await repo.setState(tx, id, 'SUBMITTED', at);
+      await record(tx, row, { action: 'AMEND', from: row.state, to: 'SUBMITTED', lane: null, actor: principal, reason, at });
+      await assess(tx, (await repo.find(tx, id)) as DeclarationRow, resolved, at);
+      return detail(tx, principal, id);
+    },
+
+    async cancel(tx: Db, principal: Principal, id: string, reason: string) {
+      const row = await lockVisible(tx, principal, id);
+      const at = clock.now();
+      const to = transition(row.state, 'CANCEL', row.lane, actorOf(principal, row), reason.trim());
+      await repo.setState(tx, id, to, at);
+      await record(tx, row, { action: 'CANCEL', from: row.state, to, lane: row.lane, actor: principal, reason: reason.trim(), at });
+      return detail(tx, principal, id);
+    },
+
+    async versions(principal: Principal, id: string) {
+      visible(principal, await repo.find(db, id));
+      const rows = await repo.versions(db, id);
+      return {
+        items: rows.map((row) => ({
+          version: row.version,
+          reason: row.reason,
+          amendedBy: row.amended_by,
+          at: row.at.toISOString(),
+          snapshot: row.snapshot,
+        })),
+        nextCursor: null,
+      };
+    },
+
+  };
+}
+
+export type DeclarationService = ReturnType<typeof createDeclarationService>;
