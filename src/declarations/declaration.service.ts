@@ -27,7 +27,7 @@ export interface DeclarationServiceDeps {
   random?: () => number;
 }
 
-const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48;
+const cryptoRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
 
 export function presentSummary(row: DeclarationRow) {
   return {

@@ -188,7 +188,7 @@ export async function validateDeclaration(
   const origins = [...new Set(lines.map((line) => line.originCountry))];
   return {
     enterpriseId: enterprise?.id as string,
-    aeoStatus: (enterprise?.aeoStatus ?? 'NONE') as AeoStatus,
+    aeoStatus: enterprise?.aeoStatus ?? 'NONE',
     bookId,
     destination,
     originCountry: origins.length === 1 ? (origins[0] ?? null) : null,

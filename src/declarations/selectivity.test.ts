@@ -7,7 +7,7 @@ const input: SelectivityInput = {
   enterpriseId: '0190a1b2-0000-7000-8000-000000000001',
   aeoStatus: 'NONE',
   totalValue: '12000.00',
-  lines: [{ hsCode: '851712', originCountry: 'CN' }, { hsCode: '620342', originCountry: 'BD' }],
+  lines: [{ hsCode: '851713', originCountry: 'CN' }, { hsCode: '620342', originCountry: 'BD' }],
 };
 const noRandom: SelectivitySettings = { ...DEFAULT_SELECTIVITY, randomRedShare: '0', randomYellowShare: '0' };
 const neverDrawn = () => 0.999;

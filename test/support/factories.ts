@@ -26,7 +26,7 @@ export function squareAround(longitude: number, latitude: number, half = 0.01) {
 }
 
 export async function createZone(admin: ApiClient, overrides: Record<string, unknown> = {}) {
-  return expectCreated(
+  return expectCreated<{ id: string; code: string }>(
     await admin.post('/api/v1/zones', {
       code: `Z${unique()}`,
       name: 'Test free zone',
@@ -37,11 +37,11 @@ export async function createZone(admin: ApiClient, overrides: Record<string, unk
       ...overrides,
     }),
     'zone',
-  ) as { id: string; code: string };
+  );
 }
 
 export async function createEnterprise(admin: ApiClient, zoneIds: string[], overrides: Record<string, unknown> = {}) {
-  return expectCreated(
+  return expectCreated<{ id: string; name: string }>(
     await admin.post('/api/v1/enterprises', {
       identifier: `EIN-${unique()}`,
       name: `Trader ${unique()}`,
@@ -52,7 +52,7 @@ export async function createEnterprise(admin: ApiClient, zoneIds: string[], over
       ...overrides,
     }),
     'enterprise',
-  ) as { id: string; name: string };
+  );
 }
 
 export async function createUser(t: TestApp, role: string, scope: { enterpriseId?: string; zoneIds?: string[] } = {}) {
