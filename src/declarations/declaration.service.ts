@@ -128,8 +128,8 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
   }
 
   /** Assesses a SUBMITTED declaration into a lane, and releases it at once when GREEN and allowed. */
-  async function assess(tx: Db, row: DeclarationRow, resolved: ResolvedDeclaration, at: Date) {
-    const administration = await registry.getAdministration(tx);
+  async function assess(tx: Db, row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id'>, resolved: ResolvedDeclaration, at: Date) {
+    const { administration } = resolved;
     const decision = selectLane(
       administration.selectivity,
       { type: row.type, enterpriseId: row.enterprise_id, aeoStatus: resolved.aeoStatus, totalValue: resolved.totalValue, lines: resolved.lines },
@@ -189,11 +189,10 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
         input,
         at.toISOString().slice(0, 10),
       );
-      const zone = await registry.findZone(tx, input.zoneId);
       const year = at.getUTCFullYear();
       const number = await repo.nextNumber(tx, input.zoneId, year);
       const id = uuidv7();
-      const declarationReference = `${zone?.code ?? 'ZONE'}-${year}-${String(number).padStart(6, '0')}`;
+      const declarationReference = `${resolved.zoneCode}-${year}-${String(number).padStart(6, '0')}`;
       await repo.insert(tx, {
         id,
         reference: declarationReference,
@@ -217,8 +216,7 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       await repo.insertLines(tx, id, resolved.currency, resolved.lines);
       const row = { id, reference: declarationReference, type: input.type, zone_id: input.zoneId, enterprise_id: resolved.enterpriseId };
       await record(tx, row, { action: 'SUBMIT', from: null, to: 'SUBMITTED', lane: null, actor: principal, reason: null, at });
-      const stored = await repo.find(tx, id);
-      await assess(tx, stored as DeclarationRow, resolved, at);
+      await assess(tx, row, resolved, at);
       return detail(tx, principal, id);
     },
 
@@ -288,7 +286,7 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       await repo.insertLines(tx, id, resolved.currency, resolved.lines);
       await repo.setState(tx, id, 'SUBMITTED', at);
       await record(tx, row, { action: 'AMEND', from: row.state, to: 'SUBMITTED', lane: null, actor: principal, reason, at });
-      await assess(tx, (await repo.find(tx, id)) as DeclarationRow, resolved, at);
+      await assess(tx, row, resolved, at);
       return detail(tx, principal, id);
     },
 

@@ -8,6 +8,7 @@ import { canSeeZone } from '../platform/auth/principal.ts';
 import type { ReferenceData } from '../reference/reference.ts';
 import { checkContainerNumber } from '../reference/validators.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
+import type { Administration } from '../registry/registry.schemas.ts';
 import type { LineInput, Transport } from './declaration.schemas.ts';
 import type { AeoStatus, DeclarationType } from './selectivity.schema.ts';
 import type { NewLine } from './declaration.repository.ts';
@@ -23,6 +24,9 @@ export interface DeclarationFields {
 }
 
 export interface ResolvedDeclaration {
+  /** The settings in force when the declaration was checked; assessment uses the same. */
+  administration: Administration;
+  zoneCode: string;
   enterpriseId: string;
   aeoStatus: AeoStatus;
   bookId: string | null;
@@ -187,6 +191,8 @@ export async function validateDeclaration(
 
   const origins = [...new Set(lines.map((line) => line.originCountry))];
   return {
+    administration,
+    zoneCode: zone?.code ?? '',
     enterpriseId: enterprise?.id as string,
     aeoStatus: enterprise?.aeoStatus ?? 'NONE',
     bookId,
