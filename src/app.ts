@@ -72,6 +72,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
   registerAccessControl(app, (token) => ctx.identity.authenticate(token));

@@ -1,0 +1,58 @@
+// The HTTP contract every route shares: error shape for malformed requests, size limits, headers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './support/test-app.ts';
+
+describe('HTTP contract', () => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const login = await t.anonymous.post('/api/v1/auth/login', { username: 'admin', password: 'admin-password-for-tests' });
+    token = login.body.token;
+  });
+  afterAll(() => t.close());
+
+  const raw = (payload: string, headers: Record<string, string>) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/users', payload, headers: { authorization: `Bearer ${token}`, ...headers } });
+
+  it('answers an unknown route with 404 in the error shape', async () => {
+    const response = await t.admin.get('/api/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), details: [] } });
+  });
+
+  it('answers malformed JSON with 400 and an oversized body with 413, storing nothing', async () => {
+    const before = (await t.admin.get('/api/v1/users?limit=200')).body.items.length;
+    const malformed = await raw('{"username": "x",', { 'content-type': 'application/json' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('VALIDATION_FAILED');
+    const huge = await raw(JSON.stringify({ username: 'big', displayName: 'x'.repeat(2_000_000), role: 'auditor', password: 'long-enough-password' }), {
+      'content-type': 'application/json',
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+    const wrongType = await raw('username=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(wrongType.statusCode).toBe(415);
+    expect((await t.admin.get('/api/v1/users?limit=200')).body.items.length).toBe(before);
+  });
+
+  it('rejects an invalid Idempotency-Key header', async () => {
+    const response = await t.admin.post('/api/v1/users', { username: 'idem.user', displayName: 'x', role: 'auditor', password: 'long-enough-password' }, { 'idempotency-key': 'has spaces in it' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details[0].path).toBe('/headers/idempotency-key');
+  });
+
+  it('sends security headers and no CORS permission', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://elsewhere.example' } });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('carries a request id back to the client', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'trace-123' } });
+    expect(response.headers['x-request-id']).toBe('trace-123');
+    const generated = await t.app.inject({ method: 'GET', url: '/health' });
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
