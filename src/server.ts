@@ -6,6 +6,7 @@ import type { Config } from './platform/config.ts';
 import { openDb } from './platform/db/db.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { App } from './platform/http/types.ts';
+import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 
 export interface RunningServer {
   app: App;
@@ -36,6 +37,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const simulator = startSimulator(ctx, { perMinute: config.simulateRate, log: app.log });
     background.push(() => simulator.stop());
   }
+
+  // Housekeeping: expired sessions and day-old idempotency keys.
+  const housekeeping = setInterval(() => {
+    Promise.all([ctx.identity.purgeExpiredSessions(), purgeIdempotencyKeys(db)]).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'housekeeping failed'),
+    );
+  }, 3_600_000);
+  housekeeping.unref();
+  background.push(() => {
+    clearInterval(housekeeping);
+    return Promise.resolve();
+  });
 
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(`Cordon is listening on ${address} (database: ${db.dialect})`);

@@ -183,6 +183,10 @@ export const identityRepository = {
     return row;
   },
 
+  async purgeExpiredSessions(db: Db): Promise<void> {
+    await db.query(`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'`);
+  },
+
   async touchApiKey(db: Db, id: string): Promise<void> {
     // At most one write a minute per key, so a busy gate reader does not turn every read into a write.
     await db.query(

@@ -138,6 +138,10 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
       return { token, expiresAt: expiresAt.toISOString(), user: presentUser(user) };
     },
 
+    purgeExpiredSessions(): Promise<void> {
+      return repo.purgeExpiredSessions(db);
+    },
+
     async logout(token: string): Promise<void> {
       await repo.revokeSession(db, sha256Hex(token));
     },

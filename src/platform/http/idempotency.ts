@@ -69,3 +69,8 @@ export async function idempotent<T>(
   reply.code(outcome.status);
   return outcome.body;
 }
+
+/** Keys are kept for a day: long enough for any client's retries, short enough to keep the table small. */
+export async function purgeIdempotencyKeys(db: Db, olderThanHours = 24): Promise<void> {
+  await db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [olderThanHours]);
+}
