@@ -163,7 +163,7 @@ export const Transition = Type.Object({
 export const DeclarationDetail = Type.Intersect([
   DeclarationSummary,
   Type.Object({
-    laneReasons: Type.Array(Type.String()),
+    laneReasons: Type.Array(Type.String(), { description: 'Why the lane was chosen; empty for callers who may not read targeting' }),
     riskScore: Type.Union([Type.String(), Type.Null()]),
     bookId: Type.Union([Uuid, Type.Null()]),
     destination: Type.Union([

@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
 import { notFound } from '../platform/errors.ts';
-import { canSeeRecord, type Principal } from '../platform/auth/principal.ts';
+import { canSeeRecord, canSeeTargeting, type Principal } from '../platform/auth/principal.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { ReferenceData } from '../reference/reference.ts';
@@ -148,11 +148,13 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
 
   async function detail(tx: Db, principal: Principal, id: string) {
     const row = visible(principal, await repo.find(tx, id));
-    const [lines, history] = await Promise.all([repo.lines(tx, id), repo.transitions(tx, id)]);
+    const [lines, transitions] = await Promise.all([repo.lines(tx, id), repo.transitions(tx, id)]);
+    const targeting = canSeeTargeting(principal);
+    const history = transitions.map(presentTransition).map((step) => (targeting || step.action !== 'ASSESS' ? step : { ...step, reason: null }));
     return {
       ...presentSummary(row),
-      laneReasons: row.lane_reasons,
-      riskScore: row.risk_score,
+      laneReasons: targeting ? row.lane_reasons : [],
+      riskScore: targeting ? row.risk_score : null,
       bookId: row.book_id,
       destination:
         row.destination_zone_id && row.destination_enterprise_id
@@ -168,7 +170,7 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       releasedAt: row.released_at?.toISOString() ?? null,
       decidedAt: row.decided_at?.toISOString() ?? null,
       completedAt: row.completed_at?.toISOString() ?? null,
-      history: history.map(presentTransition),
+      history,
       allowedActions: allowedActions(row.state, row.lane, actorOf(principal, row)),
     };
   }

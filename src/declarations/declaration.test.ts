@@ -68,8 +68,14 @@ describe('declarations', () => {
 
   it('takes a RED declaration through inspection, release and completion, refusing shortcuts', async () => {
     const submitted = await trader1.post('/api/v1/declarations', declarationBody(zoneA.id, { lines: [redLine] }));
-    expect(submitted.body).toMatchObject({ state: 'ASSESSED', lane: 'RED', laneReasons: ['Arms and ammunition: prohibited and restricted goods'] });
+    // The trader learns the lane, never why: targeting must not be gamed.
+    expect(submitted.body).toMatchObject({ state: 'ASSESSED', lane: 'RED', laneReasons: [], riskScore: null });
+    expect(submitted.body.history[1]).toMatchObject({ action: 'ASSESS', reason: null });
     const id = submitted.body.id as string;
+    const analystView = await auditor.get(`/api/v1/declarations/${id}`);
+    expect(analystView.body.laneReasons).toEqual(['Arms and ammunition: prohibited and restricted goods']);
+    expect(analystView.body.riskScore).toBe('100.00');
+    expect((await operator.get(`/api/v1/declarations/${id}`)).body.laneReasons).toEqual([]);
     expect(submitted.body.allowedActions.sort()).toEqual(['AMEND', 'CANCEL']);
 
     const early = await officer.post(`/api/v1/declarations/${id}/decisions`, { action: 'RELEASE' });

@@ -6,7 +6,7 @@ import { principalOf } from '../platform/http/access.ts';
 import { idempotent } from '../platform/http/idempotency.ts';
 import { errorResponses } from '../platform/http/schemas.ts';
 import { WRITERS } from './registry.scope.ts';
-import { Administration, AdministrationInput } from './registry.schemas.ts';
+import { Administration, AdministrationInput, AdministrationView } from './registry.schemas.ts';
 
 export function registerAdministrationRoutes(app: App, ctx: AppContext): void {
   const { registry, db } = ctx;
@@ -18,10 +18,10 @@ export function registerAdministrationRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['registry'],
         summary: 'The administration settings: country, currency, HS edition, VAT rate, status model, selectivity',
-        response: { 200: Administration, ...errorResponses },
+        response: { 200: AdministrationView, ...errorResponses },
       },
     },
-    () => registry.getAdministration(db),
+    (request) => registry.viewAdministration(principalOf(request)),
   );
 
   app.put(

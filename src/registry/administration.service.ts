@@ -6,8 +6,8 @@ import { AppError, FieldErrors } from '../platform/errors.ts';
 import type { SelectivitySettings } from '../declarations/selectivity.schema.ts';
 import { administrationRepository as repo, type AdministrationRow } from './administration.repository.ts';
 import { changedKeys, recordChange, trimDecimal } from './registry.common.ts';
-import { requireRole, WRITERS } from './registry.scope.ts';
-import type { Administration, AdministrationInput } from './registry.schemas.ts';
+import { canSeeTargeting, requireRole, WRITERS } from './registry.scope.ts';
+import type { Administration, AdministrationInput, AdministrationView } from './registry.schemas.ts';
 import type { RegistryDeps } from './registry.deps.ts';
 
 /** The administration's id in registry_history (its table holds the single row 1). */
@@ -25,6 +25,12 @@ export function presentAdministration(row: AdministrationRow): Administration {
     version: row.version,
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+export function hideTargeting<T extends { selectivity?: unknown }>(principal: Principal, record: T): T {
+  if (canSeeTargeting(principal)) return record;
+  const { selectivity: _hidden, ...rest } = record;
+  return rest as T;
 }
 
 /** A share "0.0125" in ten-thousandths (125), exactly. */
@@ -65,6 +71,11 @@ export function createAdministrationService(deps: RegistryDeps) {
 
   return {
     getAdministration,
+
+    /** The settings as `principal` may see them (without the selectivity rules for traders and operators). */
+    async viewAdministration(principal: Principal): Promise<AdministrationView> {
+      return hideTargeting(principal, await getAdministration(deps.db));
+    },
 
     async updateAdministration(tx: Db, actor: Principal, input: AdministrationInput): Promise<Administration> {
       requireRole(actor, WRITERS.administration);

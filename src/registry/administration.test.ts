@@ -119,4 +119,20 @@ describe('administration settings', () => {
     expect(retry.body).toEqual(first.body);
     expect((await t.admin.get('/api/v1/administration')).body.version).toBe(first.body.version);
   });
+
+  it('shows the selectivity rules to those who target and audit, not to zone operators or traders', async () => {
+    const analyst = await createUser(t, 'risk_analyst');
+    const operator = await createUser(t, 'zone_operator');
+    const enterprise = await createEnterprise(t.admin, []);
+    const trader = await createUser(t, 'enterprise_user', { enterpriseId: enterprise.id });
+    expect((await analyst.get('/api/v1/administration')).body.selectivity).toBeDefined();
+    for (const client of [operator, trader]) {
+      const view = await client.get('/api/v1/administration');
+      expect(view.status).toBe(200);
+      expect(view.body.currency).toBeDefined();
+      expect(view.body).not.toHaveProperty('selectivity');
+      const history = await client.get('/api/v1/history/administration/1');
+      expect(history.body.items.every((entry: { data: object }) => !('selectivity' in entry.data))).toBe(true);
+    }
+  });
 });

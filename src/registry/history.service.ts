@@ -2,7 +2,7 @@
 import type { Principal } from '../platform/auth/principal.ts';
 import { notFound } from '../platform/errors.ts';
 import { decodeCursor, toPage } from '../platform/http/pagination.ts';
-import { ADMINISTRATION_ID } from './administration.service.ts';
+import { ADMINISTRATION_ID, hideTargeting } from './administration.service.ts';
 import { historyRepository as repo, type HistoryRow } from './history.repository.ts';
 import type { RegistryDeps } from './registry.deps.ts';
 import type { EntityType, HistoryEntry } from './registry.schemas.ts';
@@ -39,7 +39,11 @@ export function createHistoryService(deps: RegistryDeps, readers: Record<Exclude
       const limit = query.limit ?? 50;
       const before = decodeCursor(query.cursor, 1, ([id]) => /^[0-9]{1,15}$/.test(id ?? ''))?.[0];
       const rows = await repo.list(db, entityType, id, before === undefined ? null : Number(before), limit + 1);
-      return toPage(rows, limit, (row) => [String(row.id)], presentHistoryEntry);
+      return toPage(rows, limit, (row) => [String(row.id)], (row) => {
+        const entry = presentHistoryEntry(row);
+        if (entityType !== 'administration') return entry;
+        return { ...entry, data: hideTargeting(principal, entry.data as Record<string, unknown>) };
+      });
     },
   };
 }

@@ -69,6 +69,15 @@ const administrationFields = {
 };
 
 export const Administration = Type.Object({ ...administrationFields, version: Version, updatedAt: IsoDateTime });
+
+/** The settings as a caller sees them: the selectivity rules only for those who may read targeting. */
+export const AdministrationView = Type.Object({
+  ...administrationFields,
+  selectivity: Type.Optional(SelectivitySettings),
+  version: Version,
+  updatedAt: IsoDateTime,
+});
+export type AdministrationView = Static<typeof AdministrationView>;
 export type Administration = Static<typeof Administration>;
 
 export const AdministrationInput = Type.Object(administrationFields, { additionalProperties: false });

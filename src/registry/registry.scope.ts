@@ -36,6 +36,8 @@ export const WRITERS = {
   item: ['admin', 'customs_officer', 'enterprise_user'],
 } as const satisfies Record<string, readonly Role[]>;
 
+export { canSeeTargeting } from '../platform/auth/principal.ts';
+
 /** Services check roles too, so that the demo loader and other callers obey the same rules as HTTP. */
 export function requireRole(principal: Principal, roles: readonly Role[]): void {
   if (!roles.includes(principal.role)) throw forbidden();

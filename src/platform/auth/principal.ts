@@ -33,3 +33,13 @@ export function canSeeRecord(principal: Principal, record: { enterpriseId: strin
   if (principal.role === 'enterprise_user') return principal.enterpriseId === record.enterpriseId;
   return canSeeZone(principal, record.zoneId);
 }
+
+/**
+ * Roles that may read targeting: selectivity rules, lane reasons and risk scores. Traders and zone
+ * operators learn the lane, never why, so that targeting cannot be gamed.
+ */
+export const TARGETING_READERS: readonly Role[] = ['admin', 'customs_officer', 'risk_analyst', 'auditor'];
+
+export function canSeeTargeting(principal: Principal): boolean {
+  return TARGETING_READERS.includes(principal.role);
+}

@@ -1,0 +1,580 @@
+// The access matrix: every API route × every role (and anonymous), checked against the policy
+// table below, which is written out by hand from what a customs administration expects (officers
+// decide, auditors and analysts only read, enterprise users act for their own enterprise, admins
+// manage users, keys and the registry, zone operators manage their zones' gates and confirm that
+// goods have passed). Then the scoping that roles alone do not express: another enterprise's
+// records, another zone's declarations, and API key scopes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../src/platform/auth/principal.ts';
+import { createTestApp, type ApiClient, type ApiResponse, type TestApp } from './support/test-app.ts';
+import { createEnterprise, createZone, declarationBody, squareAround } from './support/factories.ts';
+import {
+  createAccount,
+  expectAllowed,
+  expectForbidden,
+  expectNotFound,
+  expectUnauthenticated,
+  listAll,
+  openApiRoutes,
+  send,
+  unique,
+  type Account,
+  type Method,
+} from './support/access.ts';
+
+// --- the policy ----------------------------------------------------------------------------------
+
+type Policy = 'public' | readonly Role[];
+
+const EVERYONE = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user'] as const;
+
+/** Who may call each route. A role not listed gets 403; anonymous gets 401 unless the route is public. */
+const POLICY = {
+  // identity: anyone may log in; accounts and machine keys are the admin's
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/logout': EVERYONE,
+  'GET /api/v1/auth/me': EVERYONE,
+  'GET /api/v1/users': ['admin'],
+  'POST /api/v1/users': ['admin'],
+  'GET /api/v1/users/{id}': ['admin'],
+  'PATCH /api/v1/users/{id}': ['admin'],
+  'GET /api/v1/api-keys': ['admin'],
+  'POST /api/v1/api-keys': ['admin'],
+  'DELETE /api/v1/api-keys/{id}': ['admin'],
+  // reference data: read by everyone who is signed in
+  'GET /api/v1/reference/hs': EVERYONE,
+  'GET /api/v1/reference/hs/{code}': EVERYONE,
+  'GET /api/v1/reference/countries': EVERYONE,
+  'GET /api/v1/reference/currencies': EVERYONE,
+  'GET /api/v1/reference/units': EVERYONE,
+  'GET /api/v1/reference/locodes': EVERYONE,
+  'GET /api/v1/reference/locodes/{code}': EVERYONE,
+  'GET /api/v1/reference/containers/{number}': EVERYONE,
+  // registry: everyone reads within their scope; the admin keeps settings and zones, zone operators
+  // their zones' gates, customs registers enterprises and books, enterprises keep their catalogue
+  'GET /api/v1/administration': EVERYONE,
+  'PUT /api/v1/administration': ['admin'],
+  'GET /api/v1/zones': EVERYONE,
+  'POST /api/v1/zones': ['admin'],
+  'GET /api/v1/zones/{id}': EVERYONE,
+  'PATCH /api/v1/zones/{id}': ['admin'],
+  'POST /api/v1/zones/{id}/gates': ['admin', 'zone_operator'],
+  'GET /api/v1/gates/{id}': EVERYONE,
+  'PATCH /api/v1/gates/{id}': ['admin', 'zone_operator'],
+  'GET /api/v1/enterprises': EVERYONE,
+  'POST /api/v1/enterprises': ['admin', 'customs_officer'],
+  'GET /api/v1/enterprises/{id}': EVERYONE,
+  'PATCH /api/v1/enterprises/{id}': ['admin', 'customs_officer'],
+  'GET /api/v1/books': EVERYONE,
+  'POST /api/v1/books': ['admin', 'customs_officer'],
+  'GET /api/v1/books/{id}': EVERYONE,
+  'PATCH /api/v1/books/{id}': ['admin', 'customs_officer'],
+  'GET /api/v1/items': EVERYONE,
+  'POST /api/v1/items': ['admin', 'customs_officer', 'enterprise_user'],
+  'GET /api/v1/items/{id}': EVERYONE,
+  'PATCH /api/v1/items/{id}': ['admin', 'customs_officer', 'enterprise_user'],
+  'GET /api/v1/history/{entityType}/{id}': EVERYONE,
+  // declarations: enterprises declare (the admin may on their behalf), officers decide, the zone
+  // operator confirms completion, and all staff read within their zones
+  'POST /api/v1/declarations': ['enterprise_user', 'admin'],
+  'GET /api/v1/declarations': EVERYONE,
+  'GET /api/v1/declarations/{id}': EVERYONE,
+  'GET /api/v1/declarations/{id}/versions': EVERYONE,
+  'POST /api/v1/declarations/{id}/decisions': ['customs_officer', 'admin', 'zone_operator'],
+  'POST /api/v1/declarations/{id}/amendments': ['enterprise_user', 'customs_officer', 'admin'],
+  'POST /api/v1/declarations/{id}/cancellation': ['enterprise_user', 'customs_officer', 'admin'],
+} as const satisfies Record<string, Policy>;
+
+type Route = keyof typeof POLICY;
+const ROUTES = Object.keys(POLICY) as Route[];
+
+type Who = Role | 'anonymous';
+const PRINCIPALS: readonly Who[] = [...ROLES, 'anonymous'];
+
+function expectation(route: Route, who: Who): 'allowed' | '401' | '403' {
+  const policy: Policy = POLICY[route];
+  if (policy === 'public') return 'allowed';
+  if (who === 'anonymous') return '401';
+  return policy.includes(who) ? 'allowed' : '403';
+}
+
+// --- the world the requests point at -------------------------------------------------------------
+
+/** Smartphones: no rule hits, so the declaration is released at once (GREEN). */
+const GREEN_LINE = {
+  hsCode: '851713',
+  description: 'Smartphones',
+  originCountry: 'CN',
+  quantity: '100',
+  unit: 'H87',
+  netMass: '20.5',
+  grossMass: '25',
+  customsValue: '25000.00',
+};
+/** Apparel: the selectivity rule set below sends it to YELLOW, so it waits, ASSESSED, for an officer. */
+const YELLOW_LINE = {
+  hsCode: '620342',
+  description: "Men's cotton trousers",
+  originCountry: 'BD',
+  quantity: '500',
+  unit: 'H87',
+  netMass: '250',
+  grossMass: '270',
+  customsValue: '3500.00',
+};
+
+interface World {
+  zoneA: { id: string; code: string };
+  zoneB: { id: string; code: string };
+  gateA: string;
+  gateB: string;
+  e1: string;
+  e2: string;
+  bookE1: string;
+  bookE2: string;
+  itemE1: string;
+  itemE2: string;
+  /** E1's declaration in zone A: YELLOW, ASSESSED, amended once (so it has a version). */
+  d1: string;
+  /** E2's declarations: in zone A, and in zone B (assessed, and released). */
+  d2: string;
+  d2b: string;
+  d2bReleased: string;
+  /** One account per role: zone-scoped to zone A for officers and operators, E1 for the enterprise user. */
+  accounts: Record<Role, Account>;
+  /** E2's enterprise user. */
+  trader2: Account;
+  /** A customs officer of zone B only. */
+  officerB: Account;
+  /** The user that the user-management routes read and change. */
+  target: Account;
+}
+
+/** The fields of a declaration that an amendment replaces. */
+function amendment(zoneId: string, line: object) {
+  const { type: _type, zoneId: _zoneId, ...declaration } = declarationBody(zoneId, { lines: [line] });
+  return { reason: 'invoice corrected', declaration };
+}
+
+async function submit(client: ApiClient, zoneId: string, line: object, expectedState: string): Promise<string> {
+  const response = await client.post('/api/v1/declarations', declarationBody(zoneId, { lines: [line] }));
+  if (response.status !== 201 || response.body.state !== expectedState) {
+    throw new Error(`submitting a declaration failed (${response.status}): ${JSON.stringify(response.body)}`);
+  }
+  return response.body.id as string;
+}
+
+async function created(response: Promise<ApiResponse>, what: string): Promise<string> {
+  const { status, body } = await response;
+  if (status !== 201) throw new Error(`creating ${what} failed (${status}): ${JSON.stringify(body)}`);
+  return body.id as string;
+}
+
+// --- the request each cell sends -------------------------------------------------------------------
+
+interface Call {
+  url: string;
+  body?: unknown;
+  /** Send with this client instead of the role's usual one (a fresh session for logout). */
+  client?: ApiClient;
+}
+
+/**
+ * A valid request for each route, with path parameters pointing at real records that the role's
+ * account may see: so an allowed call reaches the service, and a refusal from the service's own
+ * role check (not only the route's) shows up. Writes that would change shared records work on
+ * fresh ones or change only a name.
+ */
+function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promise<Call> | Call> {
+  const account = (who: Who) => (who === 'anonymous' ? null : w().accounts[who]);
+  const trader = () => w().accounts.enterprise_user.client;
+  return {
+    'POST /api/v1/auth/login': () => ({ url: '/api/v1/auth/login', body: { username: w().target.username, password: w().target.password } }),
+    'POST /api/v1/auth/logout': async (who) => {
+      // Log out a session of its own, so that the account's main session stays valid for later cells.
+      const own = account(who);
+      return { url: '/api/v1/auth/logout', ...(own ? { client: await t.login(own.username, own.password) } : {}) };
+    },
+    'GET /api/v1/auth/me': () => ({ url: '/api/v1/auth/me' }),
+    'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
+    'POST /api/v1/users': () => {
+      const username = `matrix-${unique().toLowerCase()}`;
+      return { url: '/api/v1/users', body: { username, displayName: username, role: 'auditor', password: 'a-long-password-1' } };
+    },
+    'GET /api/v1/users/{id}': () => ({ url: `/api/v1/users/${w().target.id}` }),
+    // Only the name changes: a change of rights or password would end the target's sessions.
+    'PATCH /api/v1/users/{id}': () => ({ url: `/api/v1/users/${w().target.id}`, body: { displayName: `Target ${unique()}` } }),
+    'GET /api/v1/api-keys': () => ({ url: '/api/v1/api-keys' }),
+    'POST /api/v1/api-keys': () => ({ url: '/api/v1/api-keys', body: { name: `matrix ${unique()}`, role: 'auditor', scopes: [] } }),
+    'DELETE /api/v1/api-keys/{id}': async () => {
+      const key = await created(t.admin.post('/api/v1/api-keys', { name: `doomed ${unique()}`, role: 'auditor', scopes: [] }), 'API key');
+      return { url: `/api/v1/api-keys/${key}` };
+    },
+    'GET /api/v1/reference/hs': () => ({ url: '/api/v1/reference/hs?q=8517' }),
+    'GET /api/v1/reference/hs/{code}': () => ({ url: '/api/v1/reference/hs/851713' }),
+    'GET /api/v1/reference/countries': () => ({ url: '/api/v1/reference/countries' }),
+    'GET /api/v1/reference/currencies': () => ({ url: '/api/v1/reference/currencies' }),
+    'GET /api/v1/reference/units': () => ({ url: '/api/v1/reference/units' }),
+    'GET /api/v1/reference/locodes': () => ({ url: '/api/v1/reference/locodes?q=NLRTM' }),
+    'GET /api/v1/reference/locodes/{code}': () => ({ url: '/api/v1/reference/locodes/NLRTM' }),
+    'GET /api/v1/reference/containers/{number}': () => ({ url: '/api/v1/reference/containers/CSQU3054383' }),
+    'GET /api/v1/administration': () => ({ url: '/api/v1/administration' }),
+    'PUT /api/v1/administration': async () => {
+      // The settings as they are: an allowed PUT changes nothing that later cells rely on.
+      const { version: _version, updatedAt: _updatedAt, ...settings } = (await t.admin.get('/api/v1/administration')).body;
+      return { url: '/api/v1/administration', body: settings };
+    },
+    'GET /api/v1/zones': () => ({ url: '/api/v1/zones' }),
+    'POST /api/v1/zones': () => ({
+      url: '/api/v1/zones',
+      body: { code: `Z${unique()}`, name: 'Matrix zone', locode: 'USNYC', zoneType: 'FREE_ZONE', territorialPattern: 2, perimeter: squareAround(-74.0, 40.7) },
+    }),
+    'GET /api/v1/zones/{id}': () => ({ url: `/api/v1/zones/${w().zoneA.id}` }),
+    'PATCH /api/v1/zones/{id}': () => ({ url: `/api/v1/zones/${w().zoneA.id}`, body: { name: `Zone A ${unique()}` } }),
+    'POST /api/v1/zones/{id}/gates': () => ({
+      url: `/api/v1/zones/${w().zoneA.id}/gates`,
+      body: { code: `G${unique()}`, name: 'Matrix gate', kind: 'ROAD', direction: 'BOTH', latitude: 40.7, longitude: -74.0 },
+    }),
+    'GET /api/v1/gates/{id}': () => ({ url: `/api/v1/gates/${w().gateA}` }),
+    'PATCH /api/v1/gates/{id}': () => ({ url: `/api/v1/gates/${w().gateA}`, body: { name: `Gate ${unique()}` } }),
+    'GET /api/v1/enterprises': () => ({ url: '/api/v1/enterprises' }),
+    'POST /api/v1/enterprises': () => ({
+      url: '/api/v1/enterprises',
+      body: { identifier: `EIN-${unique()}`, name: `Matrix trader ${unique()}`, country: 'US', roles: ['TRADER'], zoneIds: [w().zoneA.id] },
+    }),
+    'GET /api/v1/enterprises/{id}': () => ({ url: `/api/v1/enterprises/${w().e1}` }),
+    'PATCH /api/v1/enterprises/{id}': () => ({ url: `/api/v1/enterprises/${w().e1}`, body: { name: `Trader E1 ${unique()}` } }),
+    'GET /api/v1/books': () => ({ url: '/api/v1/books' }),
+    'POST /api/v1/books': () => ({
+      url: '/api/v1/books',
+      body: { enterpriseId: w().e1, zoneId: w().zoneA.id, code: `B${unique()}`, kind: 'STORAGE', name: 'Matrix book' },
+    }),
+    'GET /api/v1/books/{id}': () => ({ url: `/api/v1/books/${w().bookE1}` }),
+    'PATCH /api/v1/books/{id}': () => ({ url: `/api/v1/books/${w().bookE1}`, body: { name: `Book ${unique()}` } }),
+    'GET /api/v1/items': () => ({ url: '/api/v1/items' }),
+    'POST /api/v1/items': () => ({
+      url: '/api/v1/items',
+      body: { enterpriseId: w().e1, partNumber: `P-${unique()}`, hsCode: '847130', description: 'Laptop computers', unit: 'H87' },
+    }),
+    'GET /api/v1/items/{id}': () => ({ url: `/api/v1/items/${w().itemE1}` }),
+    'PATCH /api/v1/items/{id}': () => ({ url: `/api/v1/items/${w().itemE1}`, body: { description: `Laptops ${unique()}` } }),
+    'GET /api/v1/history/{entityType}/{id}': () => ({ url: `/api/v1/history/item/${w().itemE1}` }),
+    'POST /api/v1/declarations': () => ({ url: '/api/v1/declarations', body: declarationBody(w().zoneA.id, { enterpriseId: w().e1 }) }),
+    'GET /api/v1/declarations': () => ({ url: '/api/v1/declarations' }),
+    'GET /api/v1/declarations/{id}': () => ({ url: `/api/v1/declarations/${w().d1}` }),
+    'GET /api/v1/declarations/{id}/versions': () => ({ url: `/api/v1/declarations/${w().d1}/versions` }),
+    // Fresh declarations for the writes: a released one that the goods leave (COMPLETE, which the
+    // zone operator may confirm), and assessed ones to amend and to cancel.
+    'POST /api/v1/declarations/{id}/decisions': async () => ({
+      url: `/api/v1/declarations/${await submit(trader(), w().zoneA.id, GREEN_LINE, 'RELEASED')}/decisions`,
+      body: { action: 'COMPLETE' },
+    }),
+    'POST /api/v1/declarations/{id}/amendments': async () => ({
+      url: `/api/v1/declarations/${await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED')}/amendments`,
+      body: amendment(w().zoneA.id, YELLOW_LINE),
+    }),
+    'POST /api/v1/declarations/{id}/cancellation': async () => ({
+      url: `/api/v1/declarations/${await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED')}/cancellation`,
+      body: { reason: 'order cancelled' },
+    }),
+  };
+}
+
+// --- the tests -----------------------------------------------------------------------------------
+
+/** Cases named in full: vitest quotes and shortens `$name` placeholders, but not a leading `%s`. */
+function named<T>(cases: readonly T[], name: (c: T) => string): [string, T][] {
+  return cases.map((c) => [name(c), c]);
+}
+
+describe('access matrix', () => {
+  let t: TestApp;
+  let world: World | undefined;
+  const w = (): World => {
+    if (!world) throw new Error('the world is not built');
+    return world;
+  };
+  const clientOf = (who: Who): ApiClient => (who === 'anonymous' ? t.anonymous : w().accounts[who].client);
+  let calls: ReturnType<typeof requests>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    calls = requests(t, w);
+    const zoneA = await createZone(t.admin);
+    const zoneB = await createZone(t.admin, { locode: 'USEWR' });
+    const gateA = await created(
+      t.admin.post(`/api/v1/zones/${zoneA.id}/gates`, { code: 'G1', name: 'Main gate', kind: 'ROAD', direction: 'BOTH', latitude: 40.7, longitude: -74.0 }),
+      'gate',
+    );
+    const gateB = await created(
+      t.admin.post(`/api/v1/zones/${zoneB.id}/gates`, { code: 'G1', name: 'Main gate', kind: 'ROAD', direction: 'BOTH', latitude: 40.7, longitude: -74.1 }),
+      'gate',
+    );
+    const e1 = (await createEnterprise(t.admin, [zoneA.id])).id;
+    const e2 = (await createEnterprise(t.admin, [zoneA.id, zoneB.id])).id;
+    const book = (enterpriseId: string) =>
+      created(t.admin.post('/api/v1/books', { enterpriseId, zoneId: zoneA.id, code: `B${unique()}`, kind: 'STORAGE', name: 'Main warehouse' }), 'book');
+    const item = (enterpriseId: string) =>
+      created(t.admin.post('/api/v1/items', { enterpriseId, partNumber: `P-${unique()}`, hsCode: '847130', description: 'Laptop computers', unit: 'H87' }), 'item');
+    const [bookE1, bookE2, itemE1, itemE2] = [await book(e1), await book(e2), await item(e1), await item(e2)];
+
+    // Lanes by rule alone: apparel goes to YELLOW; nothing at random. The watch-list rule names E1,
+    // which no other enterprise may learn.
+    const current = (await t.admin.get('/api/v1/administration')).body;
+    const settings = await t.admin.put('/api/v1/administration', {
+      name: current.name,
+      country: current.country,
+      currency: current.currency,
+      hsEdition: current.hsEdition,
+      vatRate: current.vatRate,
+      statusModel: current.statusModel,
+      selectivity: {
+        ...current.selectivity,
+        randomRedShare: '0',
+        randomYellowShare: '0',
+        rules: [
+          { name: 'Apparel', lane: 'YELLOW', reason: 'valuation check', hsPrefixes: ['62'] },
+          { name: 'Watch list', lane: 'RED', reason: 'intelligence report', hsPrefixes: ['93'], enterpriseIds: [e1] },
+        ],
+      },
+    });
+    if (settings.status !== 200) throw new Error(`setting selectivity failed: ${JSON.stringify(settings.body)}`);
+
+    const accounts: Record<Role, Account> = {
+      admin: await createAccount(t, 'admin'),
+      customs_officer: await createAccount(t, 'customs_officer', { zoneIds: [zoneA.id] }),
+      risk_analyst: await createAccount(t, 'risk_analyst'),
+      auditor: await createAccount(t, 'auditor'),
+      zone_operator: await createAccount(t, 'zone_operator', { zoneIds: [zoneA.id] }),
+      enterprise_user: await createAccount(t, 'enterprise_user', { enterpriseId: e1 }),
+    };
+    const trader2 = await createAccount(t, 'enterprise_user', { enterpriseId: e2 });
+    const officerB = await createAccount(t, 'customs_officer', { zoneIds: [zoneB.id] });
+    const target = await createAccount(t, 'auditor');
+
+    const trader1 = accounts.enterprise_user.client;
+    const d1 = await submit(trader1, zoneA.id, YELLOW_LINE, 'ASSESSED');
+    const amended = await trader1.post(`/api/v1/declarations/${d1}/amendments`, amendment(zoneA.id, YELLOW_LINE));
+    if (amended.status !== 200 || amended.body.state !== 'ASSESSED') throw new Error(`amending failed: ${JSON.stringify(amended.body)}`);
+    const d2 = await submit(trader2.client, zoneA.id, YELLOW_LINE, 'ASSESSED');
+    const d2b = await submit(trader2.client, zoneB.id, YELLOW_LINE, 'ASSESSED');
+    const d2bReleased = await submit(trader2.client, zoneB.id, GREEN_LINE, 'RELEASED');
+
+    world = { zoneA, zoneB, gateA, gateB, e1, e2, bookE1, bookE2, itemE1, itemE2, d1, d2, d2b, d2bReleased, accounts, trader2, officerB, target };
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('has exactly one policy entry for every /api/v1 route the API exposes', async () => {
+    expect(await openApiRoutes(t.anonymous)).toEqual([...ROUTES].sort());
+  });
+
+  describe.each(ROUTES)('%s', (route) => {
+    const [method, path] = route.split(' ') as [Method, string];
+    const cells = PRINCIPALS.map((who) => {
+      const expected = expectation(route, who);
+      return { who, expected, name: `${method} ${path} as ${who} → ${expected}` };
+    });
+
+    it.each(named(cells, (cell) => cell.name))('%s', async (_name, { who, expected }) => {
+      const call = await calls[route](who);
+      const response = await send(call.client ?? clientOf(who), method, call.url, call.body);
+      if (expected === '401') expectUnauthenticated(response);
+      else if (expected === '403') expectForbidden(response);
+      else expectAllowed(response);
+    });
+  });
+
+  describe('API key scopes', () => {
+    const keyClient = async (role: Role, scopes: string[], scope: { enterpriseId?: string; zoneIds?: string[] }) => {
+      const response = await t.admin.post('/api/v1/api-keys', { name: `key ${unique()}`, role, scopes, ...scope });
+      if (response.status !== 201) throw new Error(`creating an API key failed: ${JSON.stringify(response.body)}`);
+      return t.client(response.body.key as string);
+    };
+    const writes: { name: string; call: () => Promise<Call> }[] = [
+      { name: 'POST /api/v1/declarations', call: async () => calls['POST /api/v1/declarations']('enterprise_user') },
+      { name: 'POST /api/v1/declarations/{id}/amendments', call: async () => calls['POST /api/v1/declarations/{id}/amendments']('enterprise_user') },
+      { name: 'POST /api/v1/declarations/{id}/cancellation', call: async () => calls['POST /api/v1/declarations/{id}/cancellation']('enterprise_user') },
+    ];
+
+    it.each(named(writes, (c) => `${c.name} with an enterprise_user key without declarations:write → 403`))('%s', async (_name, { call }) => {
+      const client = await keyClient('enterprise_user', ['stock-reports:write'], { enterpriseId: w().e1 });
+      const { url, body } = await call();
+      expectForbidden(await client.post(url, body));
+    });
+
+    it.each(named(writes, (c) => `${c.name} with an enterprise_user key with declarations:write → allowed`))('%s', async (_name, { call }) => {
+      const client = await keyClient('enterprise_user', ['declarations:write'], { enterpriseId: w().e1 });
+      const { url, body } = await call();
+      const response = await client.post(url, body);
+      expectAllowed(response);
+      expect(response.status).toBeLessThan(300);
+    });
+
+    it('POST /api/v1/declarations with an auditor key holding declarations:write → 403 (the scope does not lift the role)', async () => {
+      const client = await keyClient('auditor', ['declarations:write'], {});
+      expectForbidden(await client.post('/api/v1/declarations', declarationBody(w().zoneA.id, { enterpriseId: w().e1 })));
+    });
+  });
+
+  describe("cross-enterprise: E2's user and E1's records", () => {
+    const trader2 = () => w().trader2.client;
+    const byId: { name: string; method: Method; url: () => string; body?: () => unknown }[] = [
+      { name: 'GET enterprise E1', method: 'GET', url: () => `/api/v1/enterprises/${w().e1}` },
+      { name: "GET E1's book", method: 'GET', url: () => `/api/v1/books/${w().bookE1}` },
+      { name: "GET E1's item", method: 'GET', url: () => `/api/v1/items/${w().itemE1}` },
+      { name: "GET E1's declaration (with its history)", method: 'GET', url: () => `/api/v1/declarations/${w().d1}` },
+      { name: "GET E1's declaration versions", method: 'GET', url: () => `/api/v1/declarations/${w().d1}/versions` },
+      { name: 'GET registry history of enterprise E1', method: 'GET', url: () => `/api/v1/history/enterprise/${w().e1}` },
+      { name: "GET registry history of E1's book", method: 'GET', url: () => `/api/v1/history/book/${w().bookE1}` },
+      { name: "GET registry history of E1's item", method: 'GET', url: () => `/api/v1/history/item/${w().itemE1}` },
+      {
+        name: "amend E1's declaration",
+        method: 'POST',
+        url: () => `/api/v1/declarations/${w().d1}/amendments`,
+        body: () => amendment(w().zoneA.id, YELLOW_LINE),
+      },
+      { name: "cancel E1's declaration", method: 'POST', url: () => `/api/v1/declarations/${w().d1}/cancellation`, body: () => ({ reason: 'not mine' }) },
+      { name: "PATCH E1's item", method: 'PATCH', url: () => `/api/v1/items/${w().itemE1}`, body: () => ({ description: 'Taken over' }) },
+      {
+        name: "POST an item into E1's catalogue",
+        method: 'POST',
+        url: () => '/api/v1/items',
+        body: () => ({ enterpriseId: w().e1, partNumber: `P-${unique()}`, hsCode: '847130', description: 'Planted', unit: 'H87' }),
+      },
+    ];
+
+    it.each(named(byId, (c) => `${c.name} → 404 NOT_FOUND`))('%s', async (_name, { method, url, body }) => {
+      expectNotFound(await send(trader2(), method, url(), body?.()));
+    });
+
+    it("leaves E1's declaration and item as they were", async () => {
+      const trader1 = w().accounts.enterprise_user.client;
+      const declaration = (await trader1.get(`/api/v1/declarations/${w().d1}`)).body;
+      expect(declaration).toMatchObject({ state: 'ASSESSED', version: 2, enterpriseId: w().e1 });
+      expect((await trader1.get(`/api/v1/items/${w().itemE1}`)).body.description).not.toBe('Taken over');
+      const catalogue = await listAll(trader1, '/api/v1/items');
+      expect(catalogue.filter((item) => item.description === 'Planted')).toEqual([]);
+    });
+
+    const lists: { name: string; url: () => string; own: () => string; theirs: () => string[] }[] = [
+      { name: 'declarations', url: () => '/api/v1/declarations', own: () => w().d2, theirs: () => [w().d1] },
+      { name: 'declarations filtered by E1', url: () => `/api/v1/declarations?enterpriseId=${w().e1}`, own: () => '', theirs: () => [w().d1] },
+      { name: 'items', url: () => '/api/v1/items', own: () => w().itemE2, theirs: () => [w().itemE1] },
+      { name: 'items filtered by E1', url: () => `/api/v1/items?enterpriseId=${w().e1}`, own: () => '', theirs: () => [w().itemE1] },
+      { name: 'books', url: () => '/api/v1/books', own: () => w().bookE2, theirs: () => [w().bookE1] },
+      { name: 'books filtered by E1', url: () => `/api/v1/books?enterpriseId=${w().e1}`, own: () => '', theirs: () => [w().bookE1] },
+      { name: 'enterprises', url: () => '/api/v1/enterprises', own: () => w().e2, theirs: () => [w().e1] },
+      { name: 'enterprises of zone A', url: () => `/api/v1/enterprises?zoneId=${w().zoneA.id}`, own: () => w().e2, theirs: () => [w().e1] },
+    ];
+
+    it.each(named(lists, (c) => `E2's list of ${c.name} never contains E1's records`))('%s', async (_name, { url, own, theirs }) => {
+      const items = await listAll(trader2(), url());
+      const ids = items.map((item) => item.id as string);
+      for (const id of theirs()) expect(ids).not.toContain(id);
+      // Nothing of another enterprise at all, whatever was created by other cells.
+      for (const item of items) expect(item.enterpriseId ?? item.id).toBe(w().e2);
+      if (own()) expect(ids).toContain(own());
+    });
+
+    // The selectivity rules are part of the administration settings; a rule that targets E1 must
+    // not tell another enterprise that E1 is watched (or that E1 exists at all).
+    it.each(['/api/v1/administration', '/api/v1/history/administration/1'])(
+      "GET %s does not disclose to E2's user the selectivity rule that targets E1",
+      async (url) => {
+      const response = await trader2().get(url);
+      expect(response.status).not.toBe(401);
+      expect(JSON.stringify(response.body)).not.toContain(w().e1);
+      },
+    );
+  });
+
+  describe('zone scope: a customs officer of zone B and zone A', () => {
+    const officerB = () => w().officerB.client;
+    const byId: { name: string; method: Method; url: () => string; body?: () => unknown }[] = [
+      { name: "GET zone A's declaration", method: 'GET', url: () => `/api/v1/declarations/${w().d1}` },
+      { name: "GET zone A's declaration versions", method: 'GET', url: () => `/api/v1/declarations/${w().d1}/versions` },
+      {
+        name: "decide on zone A's declaration",
+        method: 'POST',
+        url: () => `/api/v1/declarations/${w().d1}/decisions`,
+        body: () => ({ action: 'START_INSPECTION', reason: 'not my zone' }),
+      },
+      {
+        name: "amend zone A's declaration",
+        method: 'POST',
+        url: () => `/api/v1/declarations/${w().d1}/amendments`,
+        body: () => amendment(w().zoneA.id, YELLOW_LINE),
+      },
+      { name: "cancel zone A's declaration", method: 'POST', url: () => `/api/v1/declarations/${w().d1}/cancellation`, body: () => ({ reason: 'not my zone' }) },
+      { name: 'GET enterprise E1 (registered in zone A only)', method: 'GET', url: () => `/api/v1/enterprises/${w().e1}` },
+      { name: "GET E1's book in zone A", method: 'GET', url: () => `/api/v1/books/${w().bookE1}` },
+      { name: "GET E1's item", method: 'GET', url: () => `/api/v1/items/${w().itemE1}` },
+      { name: "GET zone A's gate", method: 'GET', url: () => `/api/v1/gates/${w().gateA}` },
+      { name: 'GET zone A', method: 'GET', url: () => `/api/v1/zones/${w().zoneA.id}` },
+    ];
+
+    it.each(named(byId, (c) => `${c.name} → 404 NOT_FOUND`))('%s', async (_name, { method, url, body }) => {
+      expectNotFound(await send(officerB(), method, url(), body?.()));
+    });
+
+    const lists: { name: string; url: () => string; own: boolean }[] = [
+      { name: 'declarations', url: () => '/api/v1/declarations', own: true },
+      { name: 'declarations filtered by zone A', url: () => `/api/v1/declarations?zoneId=${w().zoneA.id}`, own: false },
+    ];
+
+    it.each(named(lists, (c) => `zone B's officer does not see zone A's declarations in the list of ${c.name}`))(
+      '%s',
+      async (_name, { url, own }) => {
+        const items = await listAll(officerB(), url());
+        const ids = items.map((item) => item.id as string);
+        expect(ids).not.toContain(w().d1);
+        expect(ids).not.toContain(w().d2);
+        for (const item of items) expect(item.zoneId).toBe(w().zoneB.id);
+        if (own) expect(ids).toContain(w().d2b);
+      },
+    );
+
+    it("zone B's officer does not see E1, its book or its item in the registry lists", async () => {
+      const [enterprises, books, items] = await Promise.all([
+        listAll(officerB(), '/api/v1/enterprises'),
+        listAll(officerB(), '/api/v1/books'),
+        listAll(officerB(), '/api/v1/items'),
+      ]);
+      expect(enterprises.map((e) => e.id)).not.toContain(w().e1);
+      expect(enterprises.map((e) => e.id)).toContain(w().e2);
+      expect(books.map((b) => b.id)).not.toContain(w().bookE1);
+      expect(items.map((i) => i.id)).not.toContain(w().itemE1);
+      expect(items.map((i) => i.id)).toContain(w().itemE2);
+    });
+  });
+
+  describe('zone scope: the zone operator of zone A and zone B', () => {
+    const operatorA = () => w().accounts.zone_operator.client;
+    const byId: { name: string; method: Method; url: () => string; body?: () => unknown }[] = [
+      {
+        name: 'register a gate of zone B',
+        method: 'POST',
+        url: () => `/api/v1/zones/${w().zoneB.id}/gates`,
+        body: () => ({ code: `G${unique()}`, name: 'Not mine', kind: 'ROAD', direction: 'BOTH', latitude: 40.7, longitude: -74.1 }),
+      },
+      { name: "PATCH zone B's gate", method: 'PATCH', url: () => `/api/v1/gates/${w().gateB}`, body: () => ({ name: 'Not mine' }) },
+      { name: "GET zone B's gate", method: 'GET', url: () => `/api/v1/gates/${w().gateB}` },
+      { name: "GET zone B's declaration", method: 'GET', url: () => `/api/v1/declarations/${w().d2bReleased}` },
+      {
+        name: "confirm completion of zone B's released declaration",
+        method: 'POST',
+        url: () => `/api/v1/declarations/${w().d2bReleased}/decisions`,
+        body: () => ({ action: 'COMPLETE' }),
+      },
+    ];
+
+    it.each(named(byId, (c) => `${c.name} → 404 NOT_FOUND`))('%s', async (_name, { method, url, body }) => {
+      expectNotFound(await send(operatorA(), method, url(), body?.()));
+    });
+
+    it("leaves zone B's gate and declaration as they were", async () => {
+      expect((await t.admin.get(`/api/v1/gates/${w().gateB}`)).body).toMatchObject({ name: 'Main gate', version: 1 });
+      expect((await t.admin.get(`/api/v1/declarations/${w().d2bReleased}`)).body.state).toBe('RELEASED');
+    });
+  });
+});
