@@ -1,5 +1,170 @@
-// PLACEHOLDER
+// Keeps demo traffic flowing so the console looks alive: on each tick a demo enterprise submits a
+// declaration, an officer takes the oldest declaration that has waited long enough in a queue, and
+// zone operators confirm that released goods passed the gate. It acts through the same services
+// and principals as people would, finds its cast in the database, and idles when there is no demo.
 import type { AppContext } from '../context.ts';
-export function startSimulator(_ctx: AppContext, _options: { perMinute: number; log: { info(msg: string): void } }) {
-  return { stop: async () => undefined };
+import type { Principal } from '../platform/auth/principal.ts';
+import { findDemoCast, type DemoCast } from './demo.cast.ts';
+import { completionNote, officerFor, operatorFor } from './demo.history.ts';
+import { createRng, type Rng } from './demo.random.ts';
+import { MINUTE } from './demo.time.ts';
+import { chooseHeldIntent, chooseIntent, composeDeclaration } from './demo.traffic.ts';
+
+export interface SimulatorLog {
+  info(msg: string): void;
+  warn?(msg: string): void;
+}
+
+export interface SimulatorOptions {
+  /** Declarations submitted per minute (one per tick). */
+  perMinute: number;
+  log: SimulatorLog;
+  /** Uniform draw in [0, 1); Math.random unless a test needs repeatable traffic. */
+  random?: () => number;
+}
+
+export interface Simulator {
+  /** Stops the timer and waits for the tick in flight. */
+  stop(): Promise<void>;
+  /** One round of traffic; the timer calls it, tests may call it directly. */
+  tick(): Promise<void>;
+}
+
+/** How long a declaration waits in each queue before someone takes it up. */
+const WAIT = {
+  documentCheck: 3 * MINUTE,
+  inspectionOrdered: 5 * MINUTE,
+  inspection: 10 * MINUTE,
+  gate: 2 * MINUTE,
+} as const;
+
+const CAST_REFRESH = 5 * MINUTE;
+
+/** Share of simulated declarations that are built to be stopped by selectivity. */
+const HELD_SHARE = 0.08;
+
+type Summary = Awaited<ReturnType<AppContext['declarations']['list']>>['items'][number];
+
+export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simulator {
+  const rng: Rng = createRng(options.random ?? Math.random);
+  const warn = (msg: string) => (options.log.warn ? options.log.warn(msg) : options.log.info(msg));
+  let announcedIdle = false;
+  let inFlight: Promise<void> | null = null;
+  let stopped = false;
+
+  let known: { cast: DemoCast | null; at: number } | null = null;
+
+  /** The demo's cast, looked up again every few minutes so that deactivated users stop acting. */
+  async function castOrNull(): Promise<DemoCast | null> {
+    const now = Date.now();
+    if (known && now - known.at < CAST_REFRESH) return known.cast;
+    const cast = await findDemoCast(ctx);
+    known = { cast, at: now };
+    if (!cast && !announcedIdle) {
+      announcedIdle = true;
+      options.log.info('Simulator: no demo data in this database (was it created with CORDON_DEMO=false?); idling');
+    }
+    return cast;
+  }
+
+  async function submitOne(cast: DemoCast): Promise<void> {
+    const intent = rng.chance(HELD_SHARE) ? chooseHeldIntent(rng, cast.world, 'ANY') : chooseIntent(rng, cast.world);
+    const trader = cast.traders.get(intent.enterprise.id);
+    if (!trader) return;
+    const body = composeDeclaration(rng, cast.world, intent);
+    await ctx.db.transaction((tx) => ctx.declarations.submit(tx, trader, body));
+  }
+
+  /** The queue of `state`, oldest first, as the officer for all zones sees it. */
+  async function queue(cast: DemoCast, state: 'ASSESSED' | 'UNDER_INSPECTION' | 'RELEASED'): Promise<Summary[]> {
+    const page = await ctx.declarations.list(cast.officer, { state, limit: 200 });
+    return page.items.reverse();
+  }
+
+  const waited = (d: Summary, wait: number) => ctx.clock.now().getTime() - new Date(d.updatedAt).getTime() >= wait;
+
+  async function decide(actor: Principal, d: Summary, action: 'START_INSPECTION' | 'RELEASE' | 'REJECT' | 'COMPLETE', reason: string) {
+    await ctx.db.transaction((tx) => ctx.declarations.decide(tx, actor, d.id, { action, reason }));
+  }
+
+  async function officerDecides(cast: DemoCast, next: Summary): Promise<void> {
+    const officer = officerFor(cast, rng, next.zoneId, next.type);
+    if (next.state === 'UNDER_INSPECTION') {
+      if (rng.chance(0.85)) await decide(officer, next, 'RELEASE', 'Examination completed: goods as declared');
+      else await decide(officer, next, 'REJECT', 'Quantity found at examination exceeds the declared quantity by more than 10 %');
+    } else if (next.lane === 'RED') {
+      await decide(officer, next, 'START_INSPECTION', 'Non-intrusive X-ray scan ordered');
+    } else if (next.lane === 'GREEN') {
+      await decide(officer, next, 'RELEASE', 'Duties, taxes and fees paid; released for consumption');
+    } else if (rng.chance(0.88)) {
+      await decide(officer, next, 'RELEASE', 'Documents checked: invoice, packing list and transport document agree with the declaration');
+    } else {
+      await decide(officer, next, 'REJECT', 'The invoice does not support the declared transaction value and no proof of payment was provided');
+    }
+  }
+
+  /**
+   * Officers take the declarations that have waited longest in the document-check and inspection
+   * queues: now and then one, two when the queue grows, so that queues neither vanish nor pile up.
+   */
+  async function officerStep(cast: DemoCast): Promise<void> {
+    const assessed = (await queue(cast, 'ASSESSED')).filter((d) => waited(d, d.lane === 'RED' ? WAIT.inspectionOrdered : WAIT.documentCheck));
+    const inspected = (await queue(cast, 'UNDER_INSPECTION')).filter((d) => waited(d, WAIT.inspection));
+    const due = [...assessed, ...inspected].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    const count = due.length > 10 ? 2 : rng.chance(0.7) ? 1 : 0;
+    for (const next of due.slice(0, count)) await officerDecides(cast, next);
+  }
+
+  /** Zone operators confirm gate passage of released goods, oldest first; a backlog drains two at a time. */
+  async function gateStep(cast: DemoCast): Promise<void> {
+    const released = (await queue(cast, 'RELEASED')).filter((d) => waited(d, WAIT.gate));
+    for (const d of released.slice(0, released.length > 20 ? 2 : 1)) {
+      const detail = await ctx.declarations.get(cast.officer, d.id);
+      await decide(operatorFor(cast, d.zoneId), d, 'COMPLETE', completionNote(d.type, detail.transport.mode));
+    }
+  }
+
+  async function round(): Promise<void> {
+    const cast = await castOrNull();
+    if (!cast) return;
+    // Each part runs on its own, so that one refusal does not hold up the rest of the traffic.
+    const parts: Array<[string, () => Promise<void>]> = [
+      ['submission', () => submitOne(cast)],
+      ['officer decision', () => officerStep(cast)],
+      ['gate confirmation', () => gateStep(cast)],
+    ];
+    for (const [name, run] of parts) {
+      try {
+        await run();
+      } catch (error) {
+        warn(`Simulator: ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  function tick(): Promise<void> {
+    if (inFlight) return inFlight;
+    inFlight = round()
+      .catch((error: unknown) => warn(`Simulator: tick failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  }
+
+  const perMinute = Math.max(1, options.perMinute);
+  const timer = setInterval(() => {
+    if (!stopped) void tick();
+  }, Math.max(10, Math.round(60_000 / perMinute)));
+  timer.unref();
+  options.log.info(`Simulator: ${perMinute} declaration(s) per minute`);
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      if (inFlight) await inFlight;
+    },
+  };
 }
