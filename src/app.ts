@@ -17,6 +17,9 @@ import { registerIdentityRoutes } from './identity/identity.routes.ts';
 import { registerReferenceRoutes } from './reference/reference.routes.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
 import { registerDeclarationRoutes } from './declarations/declaration.routes.ts';
+import { registerBooksRoutes } from './books/books.routes.ts';
+import { registerBookControlRoutes } from './books/reconciliation.routes.ts';
+import { registerDutiesRoutes } from './duties/duties.routes.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -96,6 +99,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerReferenceRoutes(app, ctx);
   registerRegistryRoutes(app, ctx);
   registerDeclarationRoutes(app, ctx);
+  registerBooksRoutes(app, ctx);
+  registerBookControlRoutes(app, ctx);
+  registerDutiesRoutes(app, ctx);
 
   await app.ready();
   return app;

@@ -75,6 +75,18 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('tariff')
+    .description('The tariff schedule')
+    .command('load <file>')
+    .description('Replace the tariff schedule with a CSV file, plain or .gz (layout: src/duties/tariff.schedule.ts)')
+    .option('--currency <code>', 'currency of the specific rates (default: the administration currency)')
+    .option('--source <text>', 'where the schedule comes from')
+    .action(async (file: string, options: { currency?: string; source?: string }) => {
+      const { runTariffLoad } = await import('./duties/tariff.cli.ts');
+      process.exitCode = await runTariffLoad(configOrExit(), file, options);
+    });
+
+  program
     .command('bench')
     .description('Run the benchmarks and print what they measured against their baselines')
     .option('--json', 'one JSON object per line')

@@ -3,17 +3,54 @@
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/db.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
+import type { ReferenceData } from './reference/reference.ts';
 import { createIdentityService } from './identity/identity.service.ts';
 import { loadReferenceData } from './reference/reference.ts';
-import { createRegistryService } from './registry/registry.service.ts';
+import { createRegistryService, type RegistryService } from './registry/registry.service.ts';
 import { createDeclarationService } from './declarations/declaration.service.ts';
+import { createBooksService } from './books/books.service.ts';
+import { createBookControlService } from './books/reconciliation.context.ts';
+import { combineHooks } from './declarations/declaration.hooks.ts';
+import { createDutiesService } from './duties/duties.service.ts';
+
+export interface DeclarationStackDeps {
+  db: Db;
+  clock: Clock;
+  reference: ReferenceData;
+  registry: RegistryService;
+  /** Uniform draw in [0, 1) for selectivity's random share; cryptographic unless given. */
+  random?: () => number;
+}
+
+/**
+ * Declarations with the books and duties that act at their steps, and the book control built on
+ * them, all on one clock: whoever moves that clock (the demo loader does) moves postings and bills with it.
+ */
+export function createDeclarationStack(deps: DeclarationStackDeps) {
+  const { db, clock, reference, registry, random } = deps;
+  const books = createBooksService({ db, clock, registry });
+  // Duties release a GREEN declaration once its bill is settled, through the declaration service built below.
+  const duties = createDutiesService({ db, clock, reference, registry, releaseIfReady: (tx, id) => declarations.releaseIfReady(tx, id) });
+  const declarations = createDeclarationService({
+    db,
+    clock,
+    reference,
+    registry,
+    hooks: combineHooks(books.hooks, duties.hooks),
+    ...(random ? { random } : {}),
+  });
+  const bookControl = createBookControlService({ db, clock, reference, registry, declarations });
+  return { books, duties, declarations, bookControl };
+}
+
+export type DeclarationStack = ReturnType<typeof createDeclarationStack>;
 
 export async function createContext(config: Config, db: Db, clock: Clock = systemClock) {
   const reference = await loadReferenceData();
   const identity = createIdentityService({ db, clock, tokenTtlSeconds: config.tokenTtlSeconds });
   const registry = createRegistryService({ db, clock, reference });
-  const declarations = createDeclarationService({ db, clock, reference, registry });
-  return { config, db, clock, reference, identity, registry, declarations };
+  const { books, duties, declarations, bookControl } = createDeclarationStack({ db, clock, reference, registry });
+  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties };
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>;

@@ -6,7 +6,8 @@
 // records, another zone's declarations, and API key scopes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/platform/auth/principal.ts';
-import { createTestApp, type ApiClient, type ApiResponse, type TestApp } from './support/test-app.ts';
+import { signPayment } from '../src/duties/payment.signature.ts';
+import { createTestApp, PAYMENT_SECRET, type ApiClient, type ApiResponse, type TestApp } from './support/test-app.ts';
 import { createEnterprise, createZone, declarationBody, squareAround } from './support/factories.ts';
 import {
   createAccount,
@@ -83,6 +84,43 @@ const POLICY = {
   'POST /api/v1/declarations/{id}/decisions': ['customs_officer', 'admin', 'zone_operator'],
   'POST /api/v1/declarations/{id}/amendments': ['enterprise_user', 'customs_officer', 'admin'],
   'POST /api/v1/declarations/{id}/cancellation': ['enterprise_user', 'customs_officer', 'admin'],
+  // account books: everyone reads within their scope; only customs adjusts a book
+  'GET /api/v1/books/{id}/stock': EVERYONE,
+  'GET /api/v1/books/{id}/lots': EVERYONE,
+  'GET /api/v1/books/{id}/movements': EVERYONE,
+  'GET /api/v1/books/{id}/export.csv': EVERYONE,
+  'POST /api/v1/books/{id}/adjustments': ['customs_officer', 'admin'],
+  'GET /api/v1/lots/{id}': EVERYONE,
+  'GET /api/v1/lots/{id}/trace': EVERYONE,
+  'GET /api/v1/books/{id}/annual-report': EVERYONE,
+  // processing: enterprises and customs keep bills of materials
+  'POST /api/v1/boms': ['enterprise_user', 'customs_officer', 'admin'],
+  'GET /api/v1/boms': EVERYONE,
+  'GET /api/v1/boms/{id}': EVERYONE,
+  'GET /api/v1/declarations/{id}/consumption': EVERYONE,
+  'GET /api/v1/books/{id}/consumption': EVERYONE,
+  // stock reports: the enterprise uploads its ERP stock; customs may reconcile it again
+  'POST /api/v1/books/{id}/stock-reports': ['enterprise_user', 'admin'],
+  'GET /api/v1/books/{id}/stock-reports': EVERYONE,
+  'GET /api/v1/stock-reports/{id}': EVERYONE,
+  'POST /api/v1/stock-reports/{id}/reconciliation': ['enterprise_user', 'customs_officer', 'admin'],
+  'GET /api/v1/reconciliation/settings': EVERYONE,
+  'PUT /api/v1/reconciliation/settings': ['admin'],
+  'GET /api/v1/books/{id}/reconciliations': EVERYONE,
+  'GET /api/v1/reconciliations/{id}': EVERYONE,
+  // duties: the tariff and rates are public knowledge, kept by the admin; bills are customs' and
+  // the billed enterprise's, not the zone operator's; the bank confirms payments with a signature
+  'GET /api/v1/tariff': EVERYONE,
+  'GET /api/v1/tariff/{code}': EVERYONE,
+  'PUT /api/v1/tariff': ['admin'],
+  'GET /api/v1/duties/settings': EVERYONE,
+  'PUT /api/v1/duties/settings': ['admin'],
+  'GET /api/v1/exchange-rates': EVERYONE,
+  'PUT /api/v1/exchange-rates': ['admin'],
+  'GET /api/v1/bills': ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'enterprise_user'],
+  'GET /api/v1/bills/{id}': ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'enterprise_user'],
+  'POST /api/v1/bills/{id}/guarantee': ['customs_officer', 'admin'],
+  'POST /api/v1/payments/confirmations': 'public',
 } as const satisfies Record<string, Policy>;
 
 type Route = keyof typeof POLICY;
@@ -133,6 +171,8 @@ interface World {
   bookE1: string;
   bookE2: string;
   itemE1: string;
+  /** A second item of E1's: the input of its bill of materials. */
+  itemE1b: string;
   itemE2: string;
   /** E1's declaration in zone A: YELLOW, ASSESSED, amended once (so it has a version). */
   d1: string;
@@ -148,6 +188,16 @@ interface World {
   officerB: Account;
   /** The user that the user-management routes read and change. */
   target: Account;
+  /** E1's goods in its storage book: admitted and past the gate. */
+  lotE1: string;
+  /** E1's processing book, a bill of materials for it and a processing declaration. */
+  processingBookE1: string;
+  bomE1: string;
+  processingE1: string;
+  /** E1's stock report (with its reconciliation) and an unpaid bill of a domestic release. */
+  stockReportE1: string;
+  reconciliationE1: string;
+  billE1: string;
 }
 
 /** The fields of a declaration that an amendment replaces. */
@@ -170,11 +220,39 @@ async function created(response: Promise<ApiResponse>, what: string): Promise<st
   return body.id as string;
 }
 
+/** Takes a declaration through the gate (released first if it waits for an officer). */
+async function complete(admin: ApiClient, id: string): Promise<void> {
+  const { body } = await admin.get(`/api/v1/declarations/${id}`);
+  if (body.state === 'ASSESSED') await admin.post(`/api/v1/declarations/${id}/decisions`, { action: 'RELEASE' });
+  const done = await admin.post(`/api/v1/declarations/${id}/decisions`, { action: 'COMPLETE' });
+  if (done.status !== 200) throw new Error(`completing ${id} failed (${done.status}): ${JSON.stringify(done.body)}`);
+}
+
+/** E1 releases one smartphone from its storage book to the domestic market: an unpaid bill. */
+async function unpaidBill(trader: ApiClient, zoneId: string, bookId: string): Promise<{ id: string; total: string; currency: string; paymentReference: string }> {
+  const release = await trader.post('/api/v1/declarations', declarationBody(zoneId, { type: 'DOMESTIC_RELEASE', bookId, lines: [{ ...GREEN_LINE, quantity: '1', customsValue: '250.00' }] }));
+  if (release.status !== 201) throw new Error(`a domestic release failed (${release.status}): ${JSON.stringify(release.body)}`);
+  const bills = await trader.get(`/api/v1/bills?declarationId=${release.body.id}`);
+  const bill = bills.body.items?.[0];
+  if (!bill || bill.status !== 'UNPAID') throw new Error(`no unpaid bill for ${release.body.id}: ${JSON.stringify(bills.body)}`);
+  return bill;
+}
+
+/** A small tariff schedule of one's own, with the lines the world's declarations need. */
+const OWN_TARIFF = [
+  'code,indent,description,units,general_rate',
+  '8471,0,Automatic data processing machines:,,',
+  '84713001,1,Portable machines,No.,Free',
+  '8517,0,Telephone sets:,,',
+  '85171300,1,Smartphones,No.,Free',
+].join('\n');
+
 // --- the request each cell sends -------------------------------------------------------------------
 
 interface Call {
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
   /** Send with this client instead of the role's usual one (a fresh session for logout). */
   client?: ApiClient;
 }
@@ -277,10 +355,96 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
       url: `/api/v1/declarations/${await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED')}/cancellation`,
       body: { reason: 'order cancelled' },
     }),
+    'GET /api/v1/books/{id}/stock': () => ({ url: `/api/v1/books/${w().bookE1}/stock` }),
+    'GET /api/v1/books/{id}/lots': () => ({ url: `/api/v1/books/${w().bookE1}/lots` }),
+    'GET /api/v1/books/{id}/movements': () => ({ url: `/api/v1/books/${w().bookE1}/movements` }),
+    'GET /api/v1/books/{id}/export.csv': () => ({ url: `/api/v1/books/${w().bookE1}/export.csv?what=lots` }),
+    // A count found one more than booked: the adjustment only adds.
+    'POST /api/v1/books/{id}/adjustments': () => ({
+      url: `/api/v1/books/${w().bookE1}/adjustments`,
+      body: { lotId: w().lotE1, quantity: '1', reason: 'stocktaking found one more' },
+    }),
+    'GET /api/v1/lots/{id}': () => ({ url: `/api/v1/lots/${w().lotE1}` }),
+    'GET /api/v1/lots/{id}/trace': () => ({ url: `/api/v1/lots/${w().lotE1}/trace` }),
+    'GET /api/v1/books/{id}/annual-report': () => ({ url: `/api/v1/books/${w().bookE1}/annual-report?year=${new Date().getUTCFullYear()}` }),
+    'POST /api/v1/boms': () => ({
+      url: '/api/v1/boms',
+      body: { outputItemId: w().itemE1, yield: '1', validFrom: '2030-01-01', inputs: [{ itemId: w().itemE1b, quantityPerOutput: '1' }] },
+    }),
+    'GET /api/v1/boms': () => ({ url: '/api/v1/boms' }),
+    'GET /api/v1/boms/{id}': () => ({ url: `/api/v1/boms/${w().bomE1}` }),
+    'GET /api/v1/declarations/{id}/consumption': () => ({ url: `/api/v1/declarations/${w().processingE1}/consumption` }),
+    'GET /api/v1/books/{id}/consumption': () => ({ url: `/api/v1/books/${w().processingBookE1}/consumption` }),
+    'POST /api/v1/books/{id}/stock-reports': () => ({
+      url: `/api/v1/books/${w().bookE1}/stock-reports`,
+      body: { asOf: new Date().toISOString().slice(0, 10), source: 'ERP', lines: [{ partNumber: 'PHONE-1', hsCode: '851713', quantity: '100', unit: 'H87' }] },
+    }),
+    'GET /api/v1/books/{id}/stock-reports': () => ({ url: `/api/v1/books/${w().bookE1}/stock-reports` }),
+    'GET /api/v1/stock-reports/{id}': () => ({ url: `/api/v1/stock-reports/${w().stockReportE1}` }),
+    'POST /api/v1/stock-reports/{id}/reconciliation': () => ({ url: `/api/v1/stock-reports/${w().stockReportE1}/reconciliation` }),
+    'GET /api/v1/reconciliation/settings': () => ({ url: '/api/v1/reconciliation/settings' }),
+    'PUT /api/v1/reconciliation/settings': async () => {
+      const { shareThreshold, valueThreshold } = (await t.admin.get('/api/v1/reconciliation/settings')).body;
+      return { url: '/api/v1/reconciliation/settings', body: { shareThreshold, valueThreshold } };
+    },
+    'GET /api/v1/books/{id}/reconciliations': () => ({ url: `/api/v1/books/${w().bookE1}/reconciliations` }),
+    'GET /api/v1/reconciliations/{id}': () => ({ url: `/api/v1/reconciliations/${w().reconciliationE1}` }),
+    'GET /api/v1/tariff': () => ({ url: '/api/v1/tariff' }),
+    'GET /api/v1/tariff/{code}': () => ({ url: '/api/v1/tariff/85171300' }),
+    'PUT /api/v1/tariff': () => ({ url: '/api/v1/tariff?source=matrix', body: OWN_TARIFF, headers: { 'content-type': 'text/csv' } }),
+    'GET /api/v1/duties/settings': () => ({ url: '/api/v1/duties/settings' }),
+    'PUT /api/v1/duties/settings': async () => {
+      const { exciseBasis, excise } = (await t.admin.get('/api/v1/duties/settings')).body;
+      return { url: '/api/v1/duties/settings', body: { exciseBasis, excise } };
+    },
+    'GET /api/v1/exchange-rates': () => ({ url: '/api/v1/exchange-rates' }),
+    'PUT /api/v1/exchange-rates': () => ({ url: '/api/v1/exchange-rates', body: { rates: [{ currency: 'EUR', validFrom: '2020-01-01', rateToNational: '1.0842' }] } }),
+    'GET /api/v1/bills': () => ({ url: '/api/v1/bills' }),
+    'GET /api/v1/bills/{id}': () => ({ url: `/api/v1/bills/${w().billE1}` }),
+    'POST /api/v1/bills/{id}/guarantee': async () => ({
+      url: `/api/v1/bills/${(await unpaidBill(trader(), w().zoneA.id, w().bookE1)).id}/guarantee`,
+      body: { guaranteeReference: `BOND-${unique()}` },
+    }),
+    // The bank signs the exact body it sends; no one is signed in.
+    'POST /api/v1/payments/confirmations': async () => {
+      const bill = await unpaidBill(trader(), w().zoneA.id, w().bookE1);
+      const raw = JSON.stringify({
+        paymentReference: bill.paymentReference,
+        amount: bill.total,
+        currency: bill.currency,
+        bankReference: `BANK-${unique()}`,
+        paidAt: new Date().toISOString(),
+      });
+      return {
+        url: '/api/v1/payments/confirmations',
+        body: raw,
+        headers: { 'content-type': 'application/json', 'x-cordon-signature': signPayment(PAYMENT_SECRET, raw) },
+      };
+    },
   };
 }
 
 // --- the tests -----------------------------------------------------------------------------------
+
+type ByIdCase = { name: string; method: Method; url: () => string; body?: () => unknown };
+
+/** Reads of E1's book in zone A and of what it holds: hidden from another enterprise and from another zone. */
+function booksOfE1(world: () => World): ByIdCase[] {
+  const book = (path: string) => () => `/api/v1/books/${world().bookE1}${path}`;
+  return [
+    { name: "GET E1's stock", method: 'GET', url: book('/stock') },
+    { name: "GET E1's lots", method: 'GET', url: book('/lots') },
+    { name: "GET E1's movements", method: 'GET', url: book('/movements') },
+    { name: "GET E1's book as CSV", method: 'GET', url: book('/export.csv?what=stock') },
+    { name: "GET E1's annual report", method: 'GET', url: book(`/annual-report?year=${new Date().getUTCFullYear()}`) },
+    { name: "GET E1's stock reports", method: 'GET', url: book('/stock-reports') },
+    { name: "GET E1's reconciliations", method: 'GET', url: book('/reconciliations') },
+    { name: "GET E1's lot", method: 'GET', url: () => `/api/v1/lots/${world().lotE1}` },
+    { name: "GET E1's lot trace", method: 'GET', url: () => `/api/v1/lots/${world().lotE1}/trace` },
+    { name: "GET E1's stock report", method: 'GET', url: () => `/api/v1/stock-reports/${world().stockReportE1}` },
+    { name: "GET E1's reconciliation", method: 'GET', url: () => `/api/v1/reconciliations/${world().reconciliationE1}` },
+  ];
+}
 
 /** Cases named in full: vitest quotes and shortens `$name` placeholders, but not a leading `%s`. */
 function named<T>(cases: readonly T[], name: (c: T) => string): [string, T][] {
@@ -310,7 +474,7 @@ describe('access matrix', () => {
       t.admin.post(`/api/v1/zones/${zoneB.id}/gates`, { code: 'G1', name: 'Main gate', kind: 'ROAD', direction: 'BOTH', latitude: 40.7, longitude: -74.1 }),
       'gate',
     );
-    const e1 = (await createEnterprise(t.admin, [zoneA.id])).id;
+    const e1 = (await createEnterprise(t.admin, [zoneA.id], { roles: ['TRADER', 'MANUFACTURER'] })).id;
     const e2 = (await createEnterprise(t.admin, [zoneA.id, zoneB.id])).id;
     const book = (enterpriseId: string) =>
       created(t.admin.post('/api/v1/books', { enterpriseId, zoneId: zoneA.id, code: `B${unique()}`, kind: 'STORAGE', name: 'Main warehouse' }), 'book');
@@ -326,7 +490,8 @@ describe('access matrix', () => {
       country: current.country,
       currency: current.currency,
       hsEdition: current.hsEdition,
-      vatRate: current.vatRate,
+      // VAT makes every domestic release owe something, so that its bill waits for payment.
+      vatRate: '0.05',
       statusModel: current.statusModel,
       selectivity: {
         ...current.selectivity,
@@ -360,7 +525,59 @@ describe('access matrix', () => {
     const d2b = await submit(trader2.client, zoneB.id, YELLOW_LINE, 'ASSESSED');
     const d2bReleased = await submit(trader2.client, zoneB.id, GREEN_LINE, 'RELEASED');
 
-    world = { zoneA, zoneB, gateA, gateB, e1, e2, bookE1, bookE2, itemE1, itemE2, d1, d2, d2b, d2bReleased, accounts, trader2, officerB, target };
+    // E1's books hold goods: smartphones in storage, laptop parts in processing that become laptops.
+    const admission = await created(trader1.post('/api/v1/declarations', declarationBody(zoneA.id, { bookId: bookE1, lines: [GREEN_LINE] })), 'admission');
+    await complete(t.admin, admission);
+    const lotE1 = (await t.admin.get(`/api/v1/books/${bookE1}/lots`)).body.items[0].id as string;
+    const processingBookE1 = await created(
+      t.admin.post('/api/v1/books', { enterpriseId: e1, zoneId: zoneA.id, code: `P${unique()}`, kind: 'PROCESSING', name: 'Assembly' }),
+      'processing book',
+    );
+    const itemE1b = await created(
+      t.admin.post('/api/v1/items', { enterpriseId: e1, partNumber: `P-${unique()}`, hsCode: '847330', description: 'Laptop mainboards', unit: 'H87' }),
+      'item',
+    );
+    const bomE1 = await created(
+      trader1.post('/api/v1/boms', { outputItemId: itemE1, yield: '1', validFrom: '2020-01-01', inputs: [{ itemId: itemE1b, quantityPerOutput: '1' }] }),
+      'bill of materials',
+    );
+    const partLine = (itemId: string, hsCode: string, description: string, processingRole?: string) => ({
+      ...GREEN_LINE,
+      itemId,
+      hsCode,
+      description,
+      quantity: '10',
+      customsValue: '1000.00',
+      ...(processingRole ? { processingRole } : {}),
+    });
+    const parts = await created(
+      trader1.post('/api/v1/declarations', declarationBody(zoneA.id, { bookId: processingBookE1, lines: [partLine(itemE1b, '847330', 'Laptop mainboards')] })),
+      'admission of parts',
+    );
+    await complete(t.admin, parts);
+    const processingE1 = await created(
+      trader1.post(
+        '/api/v1/declarations',
+        declarationBody(zoneA.id, {
+          type: 'PROCESSING',
+          bookId: processingBookE1,
+          lines: [partLine(itemE1b, '847330', 'Laptop mainboards', 'INPUT'), partLine(itemE1, '847130', 'Laptop computers', 'OUTPUT')],
+        }),
+      ),
+      'processing declaration',
+    );
+    const upload = await trader1.post(`/api/v1/books/${bookE1}/stock-reports`, {
+      asOf: new Date().toISOString().slice(0, 10),
+      source: 'ERP',
+      lines: [{ partNumber: 'PHONE-1', hsCode: '851713', quantity: '99', unit: 'H87' }],
+    });
+    if (upload.status !== 201) throw new Error(`uploading a stock report failed (${upload.status}): ${JSON.stringify(upload.body)}`);
+    const billE1 = (await unpaidBill(trader1, zoneA.id, bookE1)).id;
+
+    world = {
+      ...{ zoneA, zoneB, gateA, gateB, e1, e2, bookE1, bookE2, itemE1, itemE1b, itemE2, d1, d2, d2b, d2bReleased, accounts, trader2, officerB, target },
+      ...{ lotE1, processingBookE1, bomE1, processingE1, billE1, stockReportE1: upload.body.id as string, reconciliationE1: upload.body.reconciliation.id as string },
+    };
   }, 120_000);
   afterAll(() => t.close());
 
@@ -377,7 +594,7 @@ describe('access matrix', () => {
 
     it.each(named(cells, (cell) => cell.name))('%s', async (_name, { who, expected }) => {
       const call = await calls[route](who);
-      const response = await send(call.client ?? clientOf(who), method, call.url, call.body);
+      const response = await send(call.client ?? clientOf(who), method, call.url, call.body, call.headers);
       if (expected === '401') expectUnauthenticated(response);
       else if (expected === '403') expectForbidden(response);
       else expectAllowed(response);
@@ -418,7 +635,7 @@ describe('access matrix', () => {
 
   describe("cross-enterprise: E2's user and E1's records", () => {
     const trader2 = () => w().trader2.client;
-    const byId: { name: string; method: Method; url: () => string; body?: () => unknown }[] = [
+    const byId: ByIdCase[] = [
       { name: 'GET enterprise E1', method: 'GET', url: () => `/api/v1/enterprises/${w().e1}` },
       { name: "GET E1's book", method: 'GET', url: () => `/api/v1/books/${w().bookE1}` },
       { name: "GET E1's item", method: 'GET', url: () => `/api/v1/items/${w().itemE1}` },
@@ -427,6 +644,18 @@ describe('access matrix', () => {
       { name: 'GET registry history of enterprise E1', method: 'GET', url: () => `/api/v1/history/enterprise/${w().e1}` },
       { name: "GET registry history of E1's book", method: 'GET', url: () => `/api/v1/history/book/${w().bookE1}` },
       { name: "GET registry history of E1's item", method: 'GET', url: () => `/api/v1/history/item/${w().itemE1}` },
+      ...booksOfE1(w),
+      { name: "GET E1's bill of materials", method: 'GET', url: () => `/api/v1/boms/${w().bomE1}` },
+      { name: "GET E1's bill", method: 'GET', url: () => `/api/v1/bills/${w().billE1}` },
+      { name: "GET the consumption of E1's processing declaration", method: 'GET', url: () => `/api/v1/declarations/${w().processingE1}/consumption` },
+      { name: "GET the consumption of E1's processing book", method: 'GET', url: () => `/api/v1/books/${w().processingBookE1}/consumption` },
+      {
+        name: "upload a stock report into E1's book",
+        method: 'POST',
+        url: () => `/api/v1/books/${w().bookE1}/stock-reports`,
+        body: () => ({ asOf: '2026-01-01', lines: [{ partNumber: 'PLANTED', quantity: '1', unit: 'H87' }] }),
+      },
+      { name: "reconcile E1's stock report", method: 'POST', url: () => `/api/v1/stock-reports/${w().stockReportE1}/reconciliation` },
       {
         name: "amend E1's declaration",
         method: 'POST',
@@ -463,6 +692,8 @@ describe('access matrix', () => {
       { name: 'items filtered by E1', url: () => `/api/v1/items?enterpriseId=${w().e1}`, own: () => '', theirs: () => [w().itemE1] },
       { name: 'books', url: () => '/api/v1/books', own: () => w().bookE2, theirs: () => [w().bookE1] },
       { name: 'books filtered by E1', url: () => `/api/v1/books?enterpriseId=${w().e1}`, own: () => '', theirs: () => [w().bookE1] },
+      { name: 'bills', url: () => '/api/v1/bills', own: () => '', theirs: () => [w().billE1] },
+      { name: 'bills of materials', url: () => '/api/v1/boms', own: () => '', theirs: () => [w().bomE1] },
       { name: 'enterprises', url: () => '/api/v1/enterprises', own: () => w().e2, theirs: () => [w().e1] },
       { name: 'enterprises of zone A', url: () => `/api/v1/enterprises?zoneId=${w().zoneA.id}`, own: () => w().e2, theirs: () => [w().e1] },
     ];
@@ -490,7 +721,7 @@ describe('access matrix', () => {
 
   describe('zone scope: a customs officer of zone B and zone A', () => {
     const officerB = () => w().officerB.client;
-    const byId: { name: string; method: Method; url: () => string; body?: () => unknown }[] = [
+    const byId: ByIdCase[] = [
       { name: "GET zone A's declaration", method: 'GET', url: () => `/api/v1/declarations/${w().d1}` },
       { name: "GET zone A's declaration versions", method: 'GET', url: () => `/api/v1/declarations/${w().d1}/versions` },
       {
@@ -510,6 +741,8 @@ describe('access matrix', () => {
       { name: "GET E1's book in zone A", method: 'GET', url: () => `/api/v1/books/${w().bookE1}` },
       { name: "GET E1's item", method: 'GET', url: () => `/api/v1/items/${w().itemE1}` },
       { name: "GET zone A's gate", method: 'GET', url: () => `/api/v1/gates/${w().gateA}` },
+      ...booksOfE1(w),
+      { name: "GET E1's bill in zone A", method: 'GET', url: () => `/api/v1/bills/${w().billE1}` },
       { name: 'GET zone A', method: 'GET', url: () => `/api/v1/zones/${w().zoneA.id}` },
     ];
 
@@ -550,7 +783,7 @@ describe('access matrix', () => {
 
   describe('zone scope: the zone operator of zone A and zone B', () => {
     const operatorA = () => w().accounts.zone_operator.client;
-    const byId: { name: string; method: Method; url: () => string; body?: () => unknown }[] = [
+    const byId: ByIdCase[] = [
       {
         name: 'register a gate of zone B',
         method: 'POST',

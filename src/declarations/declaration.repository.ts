@@ -1,6 +1,7 @@
 // SQL for declarations, their lines, transitions and amended versions.
 import type { Db } from '../platform/db/db.ts';
 import type { Transport } from './declaration.schemas.ts';
+import type { ProcessingRole } from './declaration.hooks.ts';
 import type { DeclarationAction, DeclarationState } from './lifecycle.ts';
 import type { DeclarationType, Lane } from './selectivity.schema.ts';
 
@@ -50,6 +51,9 @@ export interface LineRow extends Record<string, unknown> {
   gross_mass: string;
   customs_value: string;
   currency: string;
+  lot_id: string | null;
+  tariff_code: string | null;
+  processing_role: ProcessingRole | null;
 }
 
 export interface TransitionRow extends Record<string, unknown> {
@@ -96,6 +100,9 @@ export interface NewLine {
   netMass: string;
   grossMass: string;
   customsValue: string;
+  lotId: string | null;
+  tariffCode: string | null;
+  processingRole: ProcessingRole | null;
 }
 
 export interface ListFilters {
@@ -172,7 +179,7 @@ export const declarationRepository = {
   },
 
   async insertLines(db: Db, declarationId: string, currency: string, lines: NewLine[]): Promise<void> {
-    const columns = 12;
+    const columns = 15;
     const values: unknown[] = [];
     const tuples = lines.map((line, index) => {
       values.push(
@@ -188,6 +195,9 @@ export const declarationRepository = {
         line.netMass,
         line.grossMass,
         line.customsValue,
+        line.lotId,
+        line.tariffCode,
+        line.processingRole,
       );
       const base = index * columns;
       return `(${Array.from({ length: columns }, (_, i) => `$${base + i + 1}`).join(', ')}, $${lines.length * columns + 1})`;
@@ -195,7 +205,7 @@ export const declarationRepository = {
     values.push(currency);
     await db.query(
       `INSERT INTO declaration_lines (declaration_id, line_no, item_id, part_number, hs_code, description, origin_country,
-         quantity, unit, net_mass, gross_mass, customs_value, currency) VALUES ${tuples.join(', ')}`,
+         quantity, unit, net_mass, gross_mass, customs_value, lot_id, tariff_code, processing_role, currency) VALUES ${tuples.join(', ')}`,
       values,
     );
   },

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox';
 import { Decimal, IsoDateTime, StringEnum, Uuid } from '../platform/http/schemas.ts';
 import { ACTIONS, STATES } from './lifecycle.ts';
 import { DECLARATION_TYPES, LANES } from './selectivity.schema.ts';
+import { PROCESSING_ROLES } from './declaration.hooks.ts';
 
 /** WCO / UN Recommendation 19 modes of transport, by name. */
 export const TRANSPORT_MODES = ['SEA', 'RAIL', 'ROAD', 'AIR', 'POSTAL', 'MULTIMODAL', 'FIXED_INSTALLATION', 'INLAND_WATERWAY'] as const;
@@ -45,6 +46,11 @@ export const LineInput = Type.Object(
     netMass: Decimal,
     grossMass: Decimal,
     customsValue: Decimal,
+    lotId: Type.Optional(Uuid),
+    tariffCode: Type.Optional(
+      Type.String({ pattern: '^[0-9]{6,10}$', description: 'National tariff line (8 or 10 digits) beginning with the HS code' }),
+    ),
+    processingRole: Type.Optional(StringEnum(PROCESSING_ROLES, { description: 'Required on PROCESSING declarations' })),
   },
   { additionalProperties: false },
 );
@@ -128,6 +134,9 @@ export const Line = Type.Object({
   grossMass: Type.String(),
   customsValue: Type.String(),
   currency: Type.String(),
+  lotId: Type.Union([Uuid, Type.Null()]),
+  tariffCode: Type.Union([Type.String(), Type.Null()]),
+  processingRole: Type.Union([StringEnum(PROCESSING_ROLES), Type.Null()]),
 });
 
 export const DeclarationSummary = Type.Object({

@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
-import { notFound } from '../platform/errors.ts';
+import { AppError, notFound } from '../platform/errors.ts';
 import { canSeeRecord, canSeeTargeting, type Principal } from '../platform/auth/principal.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
@@ -16,6 +16,7 @@ import type { AmendDeclaration, Decision, ListQuery, SubmitDeclaration } from '.
 import { validateDeclaration, type ResolvedDeclaration } from './declaration.validation.ts';
 import { allowedActions, transition, type Actor, type DeclarationAction, type DeclarationState } from './lifecycle.ts';
 import { selectLane } from './selectivity.ts';
+import { NO_HOOKS, type DeclarationHooks, type DeclarationSnapshot } from './declaration.hooks.ts';
 import type { Lane } from './selectivity.schema.ts';
 
 export interface DeclarationServiceDeps {
@@ -25,6 +26,8 @@ export interface DeclarationServiceDeps {
   registry: RegistryService;
   /** Uniform draw in [0, 1) for the random control share; injectable for tests. */
   random?: () => number;
+  /** What books, duties and later capabilities do at each step. */
+  hooks?: DeclarationHooks;
 }
 
 const cryptoRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
@@ -63,6 +66,9 @@ function presentLine(row: LineRow) {
     grossMass: row.gross_mass,
     customsValue: row.customs_value,
     currency: row.currency,
+    lotId: row.lot_id,
+    tariffCode: row.tariff_code,
+    processingRole: row.processing_role,
   };
 }
 
@@ -80,7 +86,39 @@ function presentTransition(row: TransitionRow) {
   };
 }
 
-function actorOf(principal: Principal, row: DeclarationRow): Actor {
+function snapshotOf(row: DeclarationRow, lines: LineRow[]): DeclarationSnapshot {
+  return {
+    id: row.id,
+    reference: row.reference,
+    type: row.type,
+    zoneId: row.zone_id,
+    enterpriseId: row.enterprise_id,
+    bookId: row.book_id as string,
+    destination:
+      row.destination_zone_id && row.destination_enterprise_id && row.destination_book_id
+        ? { zoneId: row.destination_zone_id, enterpriseId: row.destination_enterprise_id, bookId: row.destination_book_id }
+        : null,
+    currency: row.currency,
+    lines: lines.map((line) => ({
+      lineNo: line.line_no,
+      itemId: line.item_id,
+      partNumber: line.part_number,
+      hsCode: line.hs_code,
+      tariffCode: line.tariff_code,
+      description: line.description,
+      originCountry: line.origin_country,
+      quantity: line.quantity,
+      unit: line.unit,
+      netMass: line.net_mass,
+      grossMass: line.gross_mass,
+      customsValue: line.customs_value,
+      lotId: line.lot_id,
+      processingRole: line.processing_role,
+    })),
+  };
+}
+
+function actorOf(principal: Principal, row: Pick<DeclarationRow, 'enterprise_id'>): Actor {
   // Only the declaring enterprise acts as the trader on its declaration.
   if (principal.role === 'enterprise_user' && principal.enterpriseId !== row.enterprise_id) return 'auditor';
   return principal.role;
@@ -89,6 +127,54 @@ function actorOf(principal: Principal, row: DeclarationRow): Actor {
 export function createDeclarationService(deps: DeclarationServiceDeps) {
   const { db, clock, reference, registry } = deps;
   const random = deps.random ?? cryptoRandom;
+  const hooks = deps.hooks ?? NO_HOOKS;
+
+  async function snapshot(tx: Db, id: string): Promise<DeclarationSnapshot> {
+    const row = (await repo.find(tx, id)) as DeclarationRow;
+    return snapshotOf(row, await repo.lines(tx, id));
+  }
+
+  /** Checks by other capabilities (stock, duties) before anything is stored. */
+  async function runChecks(tx: Db, id: string, type: DeclarationSnapshot['type'], zoneId: string, resolved: ResolvedDeclaration) {
+    const details = await hooks.checked(tx, {
+      id,
+      reference: '',
+      type,
+      zoneId,
+      enterpriseId: resolved.enterpriseId,
+      bookId: resolved.bookId,
+      destination: resolved.destination,
+      currency: resolved.currency,
+      lines: resolved.lines.map((line, index) => ({ ...line, lineNo: index + 1 })),
+    });
+    if (details.length > 0) throw new AppError('VALIDATION_FAILED', 'The declaration cannot be accepted as it stands', details);
+  }
+
+  /** Releases through the hooks: refused while something blocks release, or when the stock is not there. */
+  async function release(tx: Db, row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id' | 'state' | 'lane'>, actor: Principal | null, reason: string | null, at: Date) {
+    const actorRole = actor ? actorOf(actor, row) : 'system';
+    transition(row.state, 'RELEASE', row.lane, actorRole, reason);
+    const current = await snapshot(tx, row.id);
+    const blocker = await hooks.releaseBlocker(tx, current);
+    if (blocker) throw new AppError('INVALID_TRANSITION', `Cannot RELEASE: ${blocker}`, [{ path: '/action', message: blocker }]);
+    await hooks.released(tx, current, at);
+    await repo.setState(tx, row.id, 'RELEASED', at);
+    await record(tx, row, { action: 'RELEASE', from: row.state, to: 'RELEASED', lane: row.lane, actor, reason, at });
+  }
+
+  /** A GREEN declaration goes at once, unless duties are unpaid or the stock is not there. */
+  async function releaseAutomatically(tx: Db, row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id'>, at: Date) {
+    const reason = 'GREEN lane: released without intervention';
+    const current = await snapshot(tx, row.id);
+    if (await hooks.releaseBlocker(tx, current)) return;
+    try {
+      await release(tx, { ...row, state: 'ASSESSED', lane: 'GREEN' }, null, reason, at);
+    } catch (error) {
+      // The stock may have gone since submission; the declaration waits for an officer instead.
+      if (error instanceof AppError && error.status < 500) return;
+      throw error;
+    }
+  }
 
   function visible(principal: Principal, row: DeclarationRow | undefined): DeclarationRow {
     const seen =
@@ -138,12 +224,8 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
     transition('SUBMITTED', 'ASSESS', decision.lane, 'system', null);
     await repo.setAssessment(tx, row.id, decision.lane, decision.score, decision.reasons, at);
     await record(tx, row, { action: 'ASSESS', from: 'SUBMITTED', to: 'ASSESSED', lane: decision.lane, actor: null, reason: decision.reasons.join('; '), at });
-    // A domestic release waits for its duties to be paid before goods may leave.
-    if (decision.lane === 'GREEN' && administration.selectivity.autoReleaseGreen && row.type !== 'DOMESTIC_RELEASE') {
-      transition('ASSESSED', 'RELEASE', 'GREEN', 'system', null);
-      await repo.setState(tx, row.id, 'RELEASED', at);
-      await record(tx, row, { action: 'RELEASE', from: 'ASSESSED', to: 'RELEASED', lane: 'GREEN', actor: null, reason: 'GREEN lane: released without intervention', at });
-    }
+    await hooks.assessed(tx, await snapshot(tx, row.id), at);
+    if (decision.lane === 'GREEN' && administration.selectivity.autoReleaseGreen) await releaseAutomatically(tx, row, at);
   }
 
   async function detail(tx: Db, principal: Principal, id: string) {
@@ -191,9 +273,10 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
         input,
         at.toISOString().slice(0, 10),
       );
+      const id = uuidv7();
+      await runChecks(tx, id, input.type, input.zoneId, resolved);
       const year = at.getUTCFullYear();
       const number = await repo.nextNumber(tx, input.zoneId, year);
-      const id = uuidv7();
       const declarationReference = `${resolved.zoneCode}-${year}-${String(number).padStart(6, '0')}`;
       await repo.insert(tx, {
         id,
@@ -243,7 +326,13 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       const row = await lockVisible(tx, principal, id);
       const at = clock.now();
       const reason = decision.reason?.trim() || null;
+      if (decision.action === 'RELEASE') {
+        await release(tx, row, principal, reason, at);
+        return detail(tx, principal, id);
+      }
       const to = transition(row.state, decision.action, row.lane, actorOf(principal, row), reason);
+      if (decision.action === 'COMPLETE') await hooks.completed(tx, await snapshot(tx, id), at, principal);
+      if (decision.action === 'REJECT') await hooks.withdrawn(tx, await snapshot(tx, id), at);
       await repo.setState(tx, id, to, at);
       await record(tx, row, { action: decision.action, from: row.state, to, lane: row.lane, actor: principal, reason, at });
       return detail(tx, principal, id);
@@ -262,10 +351,12 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
         amendment.declaration,
         at.toISOString().slice(0, 10),
       );
+      await runChecks(tx, id, row.type, row.zone_id, resolved);
+      await hooks.withdrawn(tx, await snapshot(tx, id), at);
       // Keep the declaration as it stood, so the history shows what was changed.
       const before = await detail(tx, principal, id);
-      const { history: _history, allowedActions: _actions, ...snapshot } = before;
-      await repo.insertVersion(tx, { declarationId: id, version: row.version, snapshot, amendedBy: principal.id, reason, at });
+      const { history: _history, allowedActions: _actions, ...previous } = before;
+      await repo.insertVersion(tx, { declarationId: id, version: row.version, snapshot: previous, amendedBy: principal.id, reason, at });
       await repo.updateHeader(
         tx,
         id,
@@ -296,9 +387,21 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       const row = await lockVisible(tx, principal, id);
       const at = clock.now();
       const to = transition(row.state, 'CANCEL', row.lane, actorOf(principal, row), reason.trim());
+      await hooks.withdrawn(tx, await snapshot(tx, id), at);
       await repo.setState(tx, id, to, at);
       await record(tx, row, { action: 'CANCEL', from: row.state, to, lane: row.lane, actor: principal, reason: reason.trim(), at });
       return detail(tx, principal, id);
+    },
+
+    /**
+     * Releases a GREEN declaration whose release was held back (duties now paid). Cordon acts
+     * itself; nothing happens when the declaration is not waiting for that.
+     */
+    async releaseIfReady(tx: Db, id: string): Promise<void> {
+      const row = await repo.find(tx, id, true);
+      if (!row || row.state !== 'ASSESSED' || row.lane !== 'GREEN') return;
+      const administration = await registry.getAdministration(tx);
+      if (administration.selectivity.autoReleaseGreen) await releaseAutomatically(tx, row, clock.now());
     },
 
     async versions(principal: Principal, id: string) {

@@ -175,6 +175,9 @@ describe('declarations', () => {
   it('requires a destination for a TRANSFER and a destination country for an EXPORT', async () => {
     const transfer = await trader1.post('/api/v1/declarations', declarationBody(zoneA.id, { type: 'TRANSFER' }));
     expect(transfer.body.error.details).toContainEqual({ path: '/destination', message: 'is required for a TRANSFER' });
+    // Goods can be transferred only once they are in the book: admit them first.
+    const admitted = await trader1.post('/api/v1/declarations', declarationBody(zoneA.id));
+    expect((await operator.post(`/api/v1/declarations/${admitted.body.id}/decisions`, { action: 'COMPLETE' })).body.state).toBe('COMPLETED');
     const ok = await trader1.post('/api/v1/declarations', declarationBody(zoneA.id, { type: 'TRANSFER', destination: { zoneId: zoneB.id } }));
     expect(ok.status).toBe(201);
     expect(ok.body.destination).toMatchObject({ zoneId: zoneB.id, enterpriseId: e1.id });
@@ -247,5 +250,35 @@ describe('declarations', () => {
       [body.id],
     );
     expect(events.map((e) => e.event_type)).toEqual(['declaration.submit', 'declaration.assess', 'declaration.release']);
+  });
+
+  it("posts to the enterprise's open book in the zone, or names the missing book", async () => {
+    const { body } = await trader1.post('/api/v1/declarations', declarationBody(zoneA.id));
+    const books = await trader1.get(`/api/v1/books?enterpriseId=${e1.id}&zoneId=${zoneA.id}`);
+    expect(body.bookId).toBe(books.body.items[0].id);
+    const bookless = await createEnterprise(t.admin, []);
+    await t.admin.patch(`/api/v1/enterprises/${bookless.id}`, { zoneIds: [zoneA.id] });
+    const trader3 = await createUser(t, 'enterprise_user', { enterpriseId: bookless.id });
+    const refused = await trader3.post('/api/v1/declarations', declarationBody(zoneA.id));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toContainEqual({ path: '/bookId', message: 'the enterprise has no open account book in this zone' });
+  });
+
+  it('requires processing roles on PROCESSING lines only, and a tariff code under the HS code', async () => {
+    const processing = await trader1.post('/api/v1/declarations', declarationBody(zoneA.id, { type: 'PROCESSING', lines: [yellowLine] }));
+    expect(processing.status).toBe(400);
+    expect(processing.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: '/lines/0/processingRole', message: 'is required on a PROCESSING declaration' },
+        { path: '/bookId', message: 'the enterprise has no open PROCESSING account book in this zone' },
+      ]),
+    );
+    const misplaced = await trader1.post('/api/v1/declarations', declarationBody(zoneA.id, { lines: [{ ...yellowLine, processingRole: 'INPUT', tariffCode: '85171300' }] }));
+    expect(misplaced.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: '/lines/0/processingRole', message: 'is only for PROCESSING declarations' },
+        { path: '/lines/0/tariffCode', message: 'must begin with the HS code 620342' },
+      ]),
+    );
   });
 });

@@ -29,8 +29,8 @@ export interface ResolvedDeclaration {
   zoneCode: string;
   enterpriseId: string;
   aeoStatus: AeoStatus;
-  bookId: string | null;
-  destination: { zoneId: string; enterpriseId: string; bookId: string | null } | null;
+  bookId: string;
+  destination: { zoneId: string; enterpriseId: string; bookId: string } | null;
   originCountry: string | null;
   destinationCountry: string | null;
   currency: string;
@@ -41,6 +41,16 @@ export interface ResolvedDeclaration {
 }
 
 const TYPES_LEAVING_THE_COUNTRY: readonly DeclarationType[] = ['EXPORT'];
+/** Types whose goods leave lots already in the books (PROCESSING: its INPUT lines). */
+export const DRAWING_DOWN: readonly DeclarationType[] = ['EXPORT', 'DOMESTIC_RELEASE', 'DESTRUCTION', 'TRANSFER', 'PROCESSING'];
+
+async function defaultBook(registry: RegistryService, db: Db, enterpriseId: string, zoneId: string, processing: boolean): Promise<string | null> {
+  const books = await registry.openBooksOf(db, enterpriseId, zoneId);
+  const suitable = processing ? books.filter((book) => book.kind === 'PROCESSING') : books;
+  // Storage books first: goods admitted for storage do not land in a processing book by default.
+  const ordered = [...suitable].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'STORAGE' ? -1 : 1));
+  return ordered[0]?.id ?? null;
+}
 
 export async function validateDeclaration(
   deps: { reference: ReferenceData; registry: RegistryService },
@@ -80,13 +90,19 @@ export async function validateDeclaration(
     }
   }
 
+  // The book the goods post to: the one named, or the enterprise's first open book of the right kind in the zone.
   let bookId: string | null = null;
+  const wantsProcessingBook = header.type === 'PROCESSING';
   if (input.bookId) {
     const book = await registry.findBook(db, input.bookId);
     if (!book || (enterprise && book.enterpriseId !== enterprise.id)) errors.add('/bookId', 'no such book of this enterprise');
     else if (zone && book.zoneId !== zone.id) errors.add('/bookId', 'the book is kept in another zone');
     else if (!book.active) errors.add('/bookId', 'the book is closed');
+    else if (wantsProcessingBook && book.kind !== 'PROCESSING') errors.add('/bookId', 'processing is booked in a PROCESSING book');
     else bookId = book.id;
+  } else if (enterprise && zone) {
+    bookId = await defaultBook(registry, db, enterprise.id, zone.id, wantsProcessingBook);
+    if (!bookId) errors.add('/bookId', `the enterprise has no open ${wantsProcessingBook ? 'PROCESSING ' : ''}account book in this zone`);
   }
 
   let destination: ResolvedDeclaration['destination'] = null;
@@ -107,11 +123,14 @@ export async function validateDeclaration(
       let destinationBookId: string | null = null;
       if (input.destination.bookId) {
         const book = await registry.findBook(db, input.destination.bookId);
-        if (!book || book.enterpriseId !== destinationEnterprise?.id || book.zoneId !== destinationZone?.id) {
-          errors.add('/destination/bookId', 'no such book of the receiving enterprise in the destination zone');
+        if (!book || book.enterpriseId !== destinationEnterprise?.id || book.zoneId !== destinationZone?.id || !book.active) {
+          errors.add('/destination/bookId', 'no such open book of the receiving enterprise in the destination zone');
         } else destinationBookId = book.id;
+      } else if (destinationZone && destinationEnterprise) {
+        destinationBookId = await defaultBook(registry, db, destinationEnterprise.id, destinationZone.id, false);
+        if (!destinationBookId) errors.add('/destination/bookId', 'the receiving enterprise has no open account book in the destination zone');
       }
-      if (destinationZone && destinationEnterprise) {
+      if (destinationZone && destinationEnterprise && destinationBookId) {
         destination = { zoneId: destinationZone.id, enterpriseId: destinationEnterprise.id, bookId: destinationBookId };
       }
     }
@@ -161,6 +180,11 @@ export async function validateDeclaration(
       }
     }
     if (!hs.isSubheading(line.hsCode)) errors.add(`${path}/hsCode`, `${line.hsCode} is not a subheading of ${hs.edition}`);
+    if (line.tariffCode && !line.tariffCode.startsWith(line.hsCode)) errors.add(`${path}/tariffCode`, `must begin with the HS code ${line.hsCode}`);
+    if (header.type === 'PROCESSING' && !line.processingRole) errors.add(`${path}/processingRole`, 'is required on a PROCESSING declaration');
+    if (header.type !== 'PROCESSING' && line.processingRole) errors.add(`${path}/processingRole`, 'is only for PROCESSING declarations');
+    if (line.lotId && !DRAWING_DOWN.includes(header.type)) errors.add(`${path}/lotId`, `goods of a ${header.type} do not come from a lot`);
+    if (line.lotId && line.processingRole && line.processingRole !== 'INPUT') errors.add(`${path}/lotId`, 'only processing inputs come from a lot');
     if (!reference.countries.get(line.originCountry)) errors.add(`${path}/originCountry`, 'is not an ISO 3166 country code');
     if (!reference.units.get(line.unit)) errors.add(`${path}/unit`, 'is not a known UN/ECE Recommendation 20 unit');
     const quantity = new Decimal(line.quantity);
@@ -185,7 +209,15 @@ export async function validateDeclaration(
       netMass: line.netMass,
       grossMass: line.grossMass,
       customsValue: line.customsValue,
+      lotId: line.lotId ?? null,
+      tariffCode: line.tariffCode ?? null,
+      processingRole: line.processingRole ?? null,
     });
+  }
+  if (header.type === 'PROCESSING') {
+    for (const role of ['INPUT', 'OUTPUT'] as const) {
+      if (!input.lines.some((line) => line.processingRole === role)) errors.add('/lines', `a PROCESSING declaration needs at least one ${role} line`);
+    }
   }
   errors.throwIfAny('The declaration has invalid fields');
 
@@ -195,7 +227,7 @@ export async function validateDeclaration(
     zoneCode: zone?.code ?? '',
     enterpriseId: enterprise?.id as string,
     aeoStatus: enterprise?.aeoStatus ?? 'NONE',
-    bookId,
+    bookId: bookId as string,
     destination,
     originCountry: origins.length === 1 ? (origins[0] ?? null) : null,
     destinationCountry: input.destinationCountry ?? null,

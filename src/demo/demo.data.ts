@@ -166,9 +166,15 @@ export interface ItemProfile {
   /** Origins the goods come from; 'US' marks domestic goods. */
   origins: readonly string[];
   /**
-   * input: consumed by processing; output: made in the zone; domestic: US goods admitted in
-   * domestic status; restricted: declared only on purpose (arms); phones: may be sent in bulk;
-   * apparel, wine: what selectivity looks at; waste: may be spoiled or damaged and destroyed; air: may fly in.
+   * National tariff line (8 or 10 digits of the US HTS) the goods are entered under when released
+   * for consumption; goods without one are never released by the demo.
+   */
+  tariffCode?: string;
+  /**
+   * input: consumed by processing; output: made in the zone; byproduct: waste or scrap of
+   * processing, never admitted; domestic: US goods admitted in domestic status; restricted:
+   * declared only on purpose (arms); phones: may be sent in bulk; apparel, wine: what selectivity
+   * looks at; waste: may be spoiled or damaged and destroyed; air: may fly in.
    */
   tags?: readonly string[];
 }
@@ -210,13 +216,13 @@ export const DEMO_ENTERPRISES: readonly DemoEnterprise[] = [
     exportTo: ['CA', 'DO', 'JM', 'CO', 'GB'],
     user: { username: 'trader.harborpoint', displayName: 'Kevin Marsh (Harbor Point Logistics)' },
     items: [
-      { partNumber: 'HPL-SOFA-3S', hsCode: '940161', description: 'Upholstered three-seat sofas with wooden frames', unit: 'H87', unitCents: [18_000, 42_000], netKg: 38, packing: 1.25, quantity: [40, 160], origins: ['VN', 'CN', 'MY'] },
-      { partNumber: 'HPL-TABLE-OAK', hsCode: '940360', description: 'Solid oak dining tables', unit: 'H87', unitCents: [9_000, 21_000], netKg: 32, packing: 1.2, quantity: [50, 200], origins: ['VN', 'MY', 'ID'] },
-      { partNumber: 'HPL-TILE-6060', hsCode: '690722', description: 'Porcelain floor tiles 60 x 60 cm', unit: 'MTK', unitCents: [750, 1_400], netKg: 21, packing: 1.08, quantity: [800, 2400], origins: ['ES', 'IT', 'IN'] },
-      { partNumber: 'HPL-STEEL-GI', hsCode: '721049', description: 'Hot-dip galvanized steel coils, 0.8 mm', unit: 'KGM', unitCents: [85, 120], netKg: 1, packing: 1.005, quantity: [18_000, 54_000], origins: ['KR', 'TW', 'JP'] },
-      { partNumber: 'HPL-LINEN-Q', hsCode: '630231', description: 'Cotton bed linen sets, queen size', unit: 'H87', unitCents: [600, 1_500], netKg: 1.1, packing: 1.15, quantity: [2_000, 8_000], origins: ['IN', 'PK', 'TR'] },
-      { partNumber: 'HPL-TOY-RIDE', hsCode: '950300', description: 'Ride-on toys and scooters for children', unit: 'H87', unitCents: [900, 3_200], netKg: 2.4, packing: 1.3, quantity: [800, 4_000], origins: ['CN', 'VN'], tags: ['waste'] },
-      { partNumber: 'HPL-BOX-PP', hsCode: '392690', description: 'Polypropylene storage boxes', unit: 'KGM', unitCents: [250, 450], netKg: 1, packing: 1.1, quantity: [3_000, 12_000], origins: ['CN', 'TH'] },
+      { partNumber: 'HPL-SOFA-3S', hsCode: '940161', tariffCode: '9401616011', description: 'Upholstered three-seat sofas with wooden frames', unit: 'H87', unitCents: [18_000, 42_000], netKg: 38, packing: 1.25, quantity: [40, 160], origins: ['VN', 'CN', 'MY'] },
+      { partNumber: 'HPL-TABLE-OAK', hsCode: '940360', tariffCode: '9403608040', description: 'Solid oak dining tables', unit: 'H87', unitCents: [9_000, 21_000], netKg: 32, packing: 1.2, quantity: [50, 200], origins: ['VN', 'MY', 'ID'] },
+      { partNumber: 'HPL-TILE-6060', hsCode: '690722', tariffCode: '6907229051', description: 'Porcelain floor tiles 60 x 60 cm', unit: 'MTK', unitCents: [750, 1_400], netKg: 21, packing: 1.08, quantity: [800, 2400], origins: ['ES', 'IT', 'IN'] },
+      { partNumber: 'HPL-STEEL-GI', hsCode: '721049', tariffCode: '7210490091', description: 'Hot-dip galvanized steel coils, 0.8 mm', unit: 'KGM', unitCents: [85, 120], netKg: 1, packing: 1.005, quantity: [18_000, 54_000], origins: ['KR', 'TW', 'JP'] },
+      { partNumber: 'HPL-LINEN-Q', hsCode: '630231', tariffCode: '6302319050', description: 'Cotton bed linen sets, queen size', unit: 'H87', unitCents: [600, 1_500], netKg: 1.1, packing: 1.15, quantity: [2_000, 8_000], origins: ['IN', 'PK', 'TR'] },
+      { partNumber: 'HPL-TOY-RIDE', hsCode: '950300', tariffCode: '95030000', description: 'Ride-on toys and scooters for children', unit: 'H87', unitCents: [900, 3_200], netKg: 2.4, packing: 1.3, quantity: [800, 4_000], origins: ['CN', 'VN'], tags: ['waste'] },
+      { partNumber: 'HPL-BOX-PP', hsCode: '392690', tariffCode: '3926909989', description: 'Polypropylene storage boxes', unit: 'KGM', unitCents: [250, 450], netKg: 1, packing: 1.1, quantity: [3_000, 12_000], origins: ['CN', 'TH'] },
     ],
   },
   {
@@ -230,17 +236,19 @@ export const DEMO_ENTERPRISES: readonly DemoEnterprise[] = [
     licenceFromDays: -2200,
     licenceToDays: 900,
     weight: 20,
-    types: [['ADMISSION', 40], ['PROCESSING', 22], ['EXPORT', 16], ['DOMESTIC_RELEASE', 10], ['DOMESTIC_ADMISSION', 6], ['TRANSFER', 5], ['DESTRUCTION', 1]],
+    types: [['ADMISSION', 40], ['PROCESSING', 22], ['EXPORT', 16], ['DOMESTIC_RELEASE', 10], ['DOMESTIC_ADMISSION', 6], ['TRANSFER', 5], ['DESTRUCTION', 3]],
     exportTo: ['CA', 'MX', 'BR', 'GB', 'DE'],
     user: { username: 'trader.meridian', displayName: 'Anita Kowalski (Meridian Devices)' },
     items: [
-      { partNumber: 'MDA-SOC-A78', hsCode: '854231', description: 'Application processors (SoC), BGA package', unit: 'H87', unitCents: [1_800, 4_200], netKg: 0.004, packing: 3, quantity: [2_000, 10_000], origins: ['TW', 'KR'], tags: ['input', 'air'] },
-      { partNumber: 'MDA-PCB-12L', hsCode: '853400', description: 'Printed circuit boards, 12-layer, unpopulated', unit: 'H87', unitCents: [400, 900], netKg: 0.06, packing: 1.3, quantity: [5_000, 20_000], origins: ['TW', 'CN'], tags: ['input'] },
-      { partNumber: 'MDA-BAT-5000', hsCode: '850760', description: 'Lithium-ion battery packs, 5000 mAh', unit: 'H87', unitCents: [600, 1_100], netKg: 0.085, packing: 1.4, quantity: [5_000, 20_000], origins: ['CN', 'KR'], tags: ['input', 'waste'] },
-      { partNumber: 'MDA-LCD-101', hsCode: '852411', description: '10.1-inch LCD display modules with touch panel', unit: 'H87', unitCents: [1_900, 3_600], netKg: 0.32, packing: 1.35, quantity: [2_000, 12_000], origins: ['CN', 'KR', 'TW'], tags: ['input'] },
-      { partNumber: 'MDA-HSG-AL', hsCode: '847330', description: 'Machined aluminium housings for rugged tablets', unit: 'H87', unitCents: [1_100, 1_900], netKg: 0.28, packing: 1.25, quantity: [2_000, 10_000], origins: ['US'], tags: ['input', 'domestic'] },
-      { partNumber: 'MDA-TAB-R10', hsCode: '847130', description: 'Rugged 10-inch tablet computers', unit: 'H87', unitCents: [38_000, 62_000], netKg: 0.9, packing: 1.6, quantity: [150, 400], origins: ['US'], tags: ['output'] },
-      { partNumber: 'MDA-PHN-X5', hsCode: '851713', description: 'Smartphones, 6.5-inch, 5G', unit: 'H87', unitCents: [16_000, 24_000], netKg: 0.21, packing: 1.8, quantity: [200, 600], origins: ['CN', 'VN', 'IN'], tags: ['phones'] },
+      { partNumber: 'MDA-SOC-A78', hsCode: '854231', tariffCode: '8542310070', description: 'Application processors (SoC), BGA package', unit: 'H87', unitCents: [1_800, 4_200], netKg: 0.004, packing: 3, quantity: [2_000, 10_000], origins: ['TW', 'KR'], tags: ['input', 'air'] },
+      { partNumber: 'MDA-PCB-12L', hsCode: '853400', tariffCode: '8534000020', description: 'Printed circuit boards, 12-layer, unpopulated', unit: 'H87', unitCents: [400, 900], netKg: 0.06, packing: 1.3, quantity: [5_000, 20_000], origins: ['TW', 'CN'], tags: ['input'] },
+      { partNumber: 'MDA-BAT-5000', hsCode: '850760', tariffCode: '8507600020', description: 'Lithium-ion battery packs, 5000 mAh', unit: 'H87', unitCents: [600, 1_100], netKg: 0.085, packing: 1.4, quantity: [5_000, 20_000], origins: ['CN', 'KR'], tags: ['input'] },
+      { partNumber: 'MDA-LCD-101', hsCode: '852411', tariffCode: '8524111000', description: '10.1-inch LCD display modules with touch panel', unit: 'H87', unitCents: [1_900, 3_600], netKg: 0.32, packing: 1.35, quantity: [2_000, 12_000], origins: ['CN', 'KR', 'TW'], tags: ['input'] },
+      { partNumber: 'MDA-HSG-AL', hsCode: '847330', tariffCode: '8473305100', description: 'Machined aluminium housings for rugged tablets', unit: 'H87', unitCents: [1_100, 1_900], netKg: 0.28, packing: 1.25, quantity: [2_000, 10_000], origins: ['US'], tags: ['input', 'domestic'] },
+      { partNumber: 'MDA-TAB-R10', hsCode: '847130', tariffCode: '8471300100', description: 'Rugged 10-inch tablet computers', unit: 'H87', unitCents: [38_000, 62_000], netKg: 0.9, packing: 1.6, quantity: [150, 400], origins: ['US'], tags: ['output'] },
+      // Produced only: what the tablet line rejects, kept apart from the inputs and destroyed under supervision.
+      { partNumber: 'MDA-EW-REJ', hsCode: '854991', tariffCode: '8549910000', description: 'Rejected circuit boards and battery packs from the tablet line (e-waste)', unit: 'H87', unitCents: [50, 150], netKg: 0.08, packing: 1.5, quantity: [10, 60], origins: ['US'], tags: ['byproduct', 'waste'] },
+      { partNumber: 'MDA-PHN-X5', hsCode: '851713', tariffCode: '8517130000', description: 'Smartphones, 6.5-inch, 5G', unit: 'H87', unitCents: [16_000, 24_000], netKg: 0.21, packing: 1.8, quantity: [200, 600], origins: ['CN', 'VN', 'IN'], tags: ['phones'] },
     ],
   },
   {
@@ -258,12 +266,12 @@ export const DEMO_ENTERPRISES: readonly DemoEnterprise[] = [
     exportTo: ['CA', 'MX'],
     user: { username: 'trader.bayridge', displayName: 'Sofia Marin (Bay Ridge Apparel)' },
     items: [
-      { partNumber: 'BRA-TEE-CTN', hsCode: '610910', description: "Men's cotton T-shirts, knitted", unit: 'H87', unitCents: [180, 420], netKg: 0.18, packing: 1.1, quantity: [5_000, 24_000], origins: ['BD', 'KH', 'IN', 'CN'], tags: ['apparel'] },
-      { partNumber: 'BRA-JEAN-MEN', hsCode: '620342', description: "Men's cotton denim trousers", unit: 'H87', unitCents: [600, 1_300], netKg: 0.6, packing: 1.1, quantity: [2_000, 9_000], origins: ['BD', 'PK', 'MX', 'TR'], tags: ['apparel'] },
-      { partNumber: 'BRA-TRS-WMN', hsCode: '620462', description: "Women's cotton trousers", unit: 'H87', unitCents: [500, 1_200], netKg: 0.5, packing: 1.1, quantity: [2_000, 9_000], origins: ['BD', 'KH', 'CN'], tags: ['apparel'] },
-      { partNumber: 'BRA-SWT-CTN', hsCode: '611020', description: 'Cotton pullovers and cardigans', unit: 'H87', unitCents: [500, 1_100], netKg: 0.45, packing: 1.1, quantity: [2_000, 10_000], origins: ['CN', 'VN', 'TR'], tags: ['apparel'] },
-      { partNumber: 'BRA-SHOE-RUN', hsCode: '640411', description: 'Running shoes with textile uppers', unit: 'PR', unitCents: [900, 2_200], netKg: 0.7, packing: 1.35, quantity: [1_500, 6_000], origins: ['VN', 'ID', 'CN'] },
-      { partNumber: 'BRA-BAG-TOTE', hsCode: '420222', description: 'Tote handbags with textile outer surface', unit: 'H87', unitCents: [300, 900], netKg: 0.35, packing: 1.2, quantity: [2_000, 8_000], origins: ['CN', 'VN', 'IN'], tags: ['waste'] },
+      { partNumber: 'BRA-TEE-CTN', hsCode: '610910', tariffCode: '6109100012', description: "Men's cotton T-shirts, knitted", unit: 'H87', unitCents: [180, 420], netKg: 0.18, packing: 1.1, quantity: [5_000, 24_000], origins: ['BD', 'KH', 'IN', 'CN'], tags: ['apparel'] },
+      { partNumber: 'BRA-JEAN-MEN', hsCode: '620342', tariffCode: '6203424511', description: "Men's cotton denim trousers", unit: 'H87', unitCents: [600, 1_300], netKg: 0.6, packing: 1.1, quantity: [2_000, 9_000], origins: ['BD', 'PK', 'MX', 'TR'], tags: ['apparel'] },
+      { partNumber: 'BRA-TRS-WMN', hsCode: '620462', tariffCode: '62046280', description: "Women's cotton trousers", unit: 'H87', unitCents: [500, 1_200], netKg: 0.5, packing: 1.1, quantity: [2_000, 9_000], origins: ['BD', 'KH', 'CN'], tags: ['apparel'] },
+      { partNumber: 'BRA-SWT-CTN', hsCode: '611020', tariffCode: '6110202020', description: 'Cotton pullovers and cardigans', unit: 'H87', unitCents: [500, 1_100], netKg: 0.45, packing: 1.1, quantity: [2_000, 10_000], origins: ['CN', 'VN', 'TR'], tags: ['apparel'] },
+      { partNumber: 'BRA-SHOE-RUN', hsCode: '640411', tariffCode: '6404118930', description: 'Running shoes with textile uppers', unit: 'PR', unitCents: [700, 1_200], netKg: 0.7, packing: 1.35, quantity: [1_500, 6_000], origins: ['VN', 'ID', 'CN'] },
+      { partNumber: 'BRA-BAG-TOTE', hsCode: '420222', tariffCode: '4202228100', description: 'Tote handbags with textile outer surface', unit: 'H87', unitCents: [300, 900], netKg: 0.35, packing: 1.2, quantity: [2_000, 8_000], origins: ['CN', 'VN', 'IN'], tags: ['waste'] },
     ],
   },
   {
@@ -281,12 +289,12 @@ export const DEMO_ENTERPRISES: readonly DemoEnterprise[] = [
     exportTo: ['BS', 'JM', 'DO', 'TT', 'BB'],
     user: { username: 'trader.atlantic', displayName: 'Marcus Bell (Atlantic Cold Chain)' },
     items: [
-      { partNumber: 'ACF-SHRIMP-2630', hsCode: '030617', description: 'Frozen white shrimp, 26/30 count, 2 kg blocks', unit: 'KGM', unitCents: [650, 1_100], netKg: 1, packing: 1.12, quantity: [8_000, 22_000], origins: ['IN', 'EC', 'VN', 'ID'], tags: ['waste'] },
-      { partNumber: 'ACF-TUNA-CAN', hsCode: '160414', description: 'Canned skipjack tuna in oil', unit: 'KGM', unitCents: [300, 500], netKg: 1, packing: 1.15, quantity: [10_000, 20_000], origins: ['TH', 'EC', 'PH'] },
-      { partNumber: 'ACF-COFFEE-RST', hsCode: '090121', description: 'Roasted coffee beans, 1 kg bags', unit: 'KGM', unitCents: [700, 1_200], netKg: 1, packing: 1.05, quantity: [5_000, 15_000], origins: ['BR', 'CO', 'IT'] },
-      { partNumber: 'ACF-WINE-RED', hsCode: '220421', description: 'Red wine in 750 ml bottles', unit: 'LTR', unitCents: [350, 1_200], netKg: 1, packing: 1.55, quantity: [6_000, 18_000], origins: ['IT', 'ES', 'FR', 'CL'], tags: ['wine'] },
-      { partNumber: 'ACF-OJ-FCOJ', hsCode: '200911', description: 'Frozen concentrated orange juice, drums', unit: 'LTR', unitCents: [120, 240], netKg: 1.3, packing: 1.06, quantity: [12_000, 16_000], origins: ['BR', 'MX', 'US'], tags: ['domestic'] },
-      { partNumber: 'ACF-BANANA', hsCode: '080390', description: 'Fresh Cavendish bananas, 18 kg cartons', unit: 'KGM', unitCents: [55, 90], netKg: 1, packing: 1.08, quantity: [18_000, 21_000], origins: ['EC', 'GT', 'CR', 'CO'], tags: ['waste'] },
+      { partNumber: 'ACF-SHRIMP-2630', hsCode: '030617', tariffCode: '0306170008', description: 'Frozen white shrimp, 26/30 count, 2 kg blocks', unit: 'KGM', unitCents: [650, 1_100], netKg: 1, packing: 1.12, quantity: [8_000, 22_000], origins: ['IN', 'EC', 'VN', 'ID'], tags: ['waste'] },
+      { partNumber: 'ACF-TUNA-CAN', hsCode: '160414', tariffCode: '16041410', description: 'Canned skipjack tuna in oil', unit: 'KGM', unitCents: [300, 500], netKg: 1, packing: 1.15, quantity: [10_000, 20_000], origins: ['TH', 'EC', 'PH'] },
+      { partNumber: 'ACF-COFFEE-RST', hsCode: '090121', tariffCode: '0901210045', description: 'Roasted coffee beans, 1 kg bags', unit: 'KGM', unitCents: [700, 1_200], netKg: 1, packing: 1.05, quantity: [5_000, 15_000], origins: ['BR', 'CO', 'IT'] },
+      { partNumber: 'ACF-WINE-RED', hsCode: '220421', tariffCode: '2204215005', description: 'Red wine in 750 ml bottles', unit: 'LTR', unitCents: [350, 1_200], netKg: 1, packing: 1.55, quantity: [6_000, 18_000], origins: ['IT', 'ES', 'FR', 'CL'], tags: ['wine'] },
+      { partNumber: 'ACF-OJ-FCOJ', hsCode: '200911', tariffCode: '2009110060', description: 'Frozen concentrated orange juice, drums', unit: 'LTR', unitCents: [120, 240], netKg: 1.3, packing: 1.06, quantity: [12_000, 16_000], origins: ['BR', 'MX', 'US'], tags: ['domestic'] },
+      { partNumber: 'ACF-BANANA', hsCode: '080390', tariffCode: '0803900035', description: 'Fresh Cavendish bananas, 18 kg cartons', unit: 'KGM', unitCents: [55, 90], netKg: 1, packing: 1.08, quantity: [18_000, 21_000], origins: ['EC', 'GT', 'CR', 'CO'], tags: ['waste'] },
     ],
   },
   {
@@ -304,12 +312,12 @@ export const DEMO_ENTERPRISES: readonly DemoEnterprise[] = [
     exportTo: ['MX', 'BR', 'CO', 'CL', 'CA'],
     user: { username: 'trader.liberty', displayName: 'Daniel Reyes (Liberty Auto Parts)' },
     items: [
-      { partNumber: 'LAP-BRK-KIT', hsCode: '870830', description: 'Brake pad and rotor kits for passenger cars', unit: 'H87', unitCents: [800, 2_500], netKg: 2.4, packing: 1.15, quantity: [2_000, 8_000], origins: ['CN', 'MX', 'KR'] },
-      { partNumber: 'LAP-TYRE-205', hsCode: '401110', description: 'Passenger car tyres 205/55 R16', unit: 'H87', unitCents: [3_800, 7_000], netKg: 8.5, packing: 1.02, quantity: [400, 1_800], origins: ['KR', 'TH', 'CN', 'JP'] },
-      { partNumber: 'LAP-SPARK-IR', hsCode: '851110', description: 'Iridium spark plugs', unit: 'H87', unitCents: [250, 600], netKg: 0.06, packing: 1.5, quantity: [10_000, 40_000], origins: ['JP', 'MX', 'US'], tags: ['domestic'] },
-      { partNumber: 'LAP-BUMPER-F', hsCode: '870810', description: 'Front bumper covers, primed', unit: 'H87', unitCents: [4_500, 12_000], netKg: 4.5, packing: 1.6, quantity: [200, 900], origins: ['CN', 'TW'], tags: ['waste'] },
-      { partNumber: 'LAP-PISTON-SET', hsCode: '840991', description: 'Piston sets for spark-ignition engines', unit: 'H87', unitCents: [2_000, 14_000], netKg: 3.2, packing: 1.2, quantity: [500, 3_000], origins: ['DE', 'MX', 'US'], tags: ['domestic'] },
-      { partNumber: 'LAP-TYRE-TRK', hsCode: '401120', description: 'Truck tyres 295/75 R22.5', unit: 'H87', unitCents: [16_000, 32_000], netKg: 55, packing: 1.01, quantity: [100, 400], origins: ['TH', 'CN', 'VN'] },
+      { partNumber: 'LAP-BRK-KIT', hsCode: '870830', tariffCode: '8708305090', description: 'Brake pad and rotor kits for passenger cars', unit: 'H87', unitCents: [800, 2_500], netKg: 2.4, packing: 1.15, quantity: [2_000, 8_000], origins: ['CN', 'MX', 'KR'] },
+      { partNumber: 'LAP-TYRE-205', hsCode: '401110', tariffCode: '4011101040', description: 'Passenger car tyres 205/55 R16', unit: 'H87', unitCents: [3_800, 7_000], netKg: 8.5, packing: 1.02, quantity: [400, 1_800], origins: ['KR', 'TH', 'CN', 'JP'] },
+      { partNumber: 'LAP-SPARK-IR', hsCode: '851110', tariffCode: '8511100000', description: 'Iridium spark plugs', unit: 'H87', unitCents: [250, 600], netKg: 0.06, packing: 1.5, quantity: [10_000, 40_000], origins: ['JP', 'MX', 'US'], tags: ['domestic'] },
+      { partNumber: 'LAP-BUMPER-F', hsCode: '870810', tariffCode: '8708103040', description: 'Front bumper covers, primed', unit: 'H87', unitCents: [4_500, 12_000], netKg: 4.5, packing: 1.6, quantity: [200, 900], origins: ['CN', 'TW'], tags: ['waste'] },
+      { partNumber: 'LAP-PISTON-SET', hsCode: '840991', tariffCode: '8409915085', description: 'Piston sets for spark-ignition engines', unit: 'H87', unitCents: [2_000, 14_000], netKg: 3.2, packing: 1.2, quantity: [500, 3_000], origins: ['DE', 'MX', 'US'], tags: ['domestic'] },
+      { partNumber: 'LAP-TYRE-TRK', hsCode: '401120', tariffCode: '4011201025', description: 'Truck tyres 295/75 R22.5', unit: 'H87', unitCents: [16_000, 32_000], netKg: 55, packing: 1.01, quantity: [100, 400], origins: ['TH', 'CN', 'VN'] },
     ],
   },
   {
@@ -328,12 +336,13 @@ export const DEMO_ENTERPRISES: readonly DemoEnterprise[] = [
     exportTo: ['CA', 'MX'],
     user: { username: 'trader.palisades', displayName: 'Ryan Doyle (Palisades Outdoor)' },
     items: [
-      { partNumber: 'POS-SG-12OU', hsCode: '930320', description: 'Over-and-under shotguns, 12 gauge', unit: 'H87', unitCents: [45_000, 140_000], netKg: 3.4, packing: 1.5, quantity: [20, 120], origins: ['IT', 'TR'], tags: ['restricted'] },
+      { partNumber: 'POS-SG-12OU', hsCode: '930320', tariffCode: '9303200040', description: 'Over-and-under shotguns, 12 gauge', unit: 'H87', unitCents: [45_000, 140_000], netKg: 3.4, packing: 1.5, quantity: [20, 120], origins: ['IT', 'TR'], tags: ['restricted'] },
+      // No tariff line: the rate of 9303.30 depends on the telescopic sight and is assessed by hand.
       { partNumber: 'POS-RF-308B', hsCode: '930330', description: 'Bolt-action hunting rifles, .308', unit: 'H87', unitCents: [50_000, 150_000], netKg: 3.8, packing: 1.5, quantity: [20, 100], origins: ['CZ', 'DE', 'AT'], tags: ['restricted'] },
-      { partNumber: 'POS-CART-12', hsCode: '930621', description: 'Shotgun cartridges, 12 gauge, 25-round boxes', unit: 'KGM', unitCents: [900, 1_600], netKg: 1, packing: 1.12, quantity: [500, 3_000], origins: ['IT', 'CZ'], tags: ['restricted'] },
-      { partNumber: 'POS-RACK-PWR', hsCode: '950691', description: 'Home gym power racks', unit: 'H87', unitCents: [12_000, 26_000], netKg: 60, packing: 1.08, quantity: [50, 250], origins: ['CN', 'TW'] },
-      { partNumber: 'POS-BOOT-HKR', hsCode: '640299', description: 'Hiking boots, rubber soles and plastic uppers', unit: 'PR', unitCents: [1_100, 2_400], netKg: 1.3, packing: 1.3, quantity: [1_000, 4_000], origins: ['VN', 'CN', 'ID'] },
-      { partNumber: 'POS-TENT-4P', hsCode: '630622', description: 'Four-person tents of synthetic fibres', unit: 'H87', unitCents: [3_000, 9_000], netKg: 3, packing: 1.2, quantity: [300, 1_500], origins: ['CN', 'VN'], tags: ['waste'] },
+      { partNumber: 'POS-CART-12', hsCode: '930621', tariffCode: '9306210000', description: 'Shotgun cartridges, 12 gauge, 25-round boxes', unit: 'KGM', unitCents: [900, 1_600], netKg: 1, packing: 1.12, quantity: [500, 3_000], origins: ['IT', 'CZ'], tags: ['restricted'] },
+      { partNumber: 'POS-RACK-PWR', hsCode: '950691', tariffCode: '9506910030', description: 'Home gym power racks', unit: 'H87', unitCents: [12_000, 26_000], netKg: 60, packing: 1.08, quantity: [50, 250], origins: ['CN', 'TW'] },
+      { partNumber: 'POS-BOOT-HKR', hsCode: '640299', tariffCode: '6402999035', description: 'Hiking boots, rubber soles and plastic uppers', unit: 'PR', unitCents: [1_300, 2_400], netKg: 1.3, packing: 1.3, quantity: [1_000, 4_000], origins: ['VN', 'CN', 'ID'] },
+      { partNumber: 'POS-TENT-4P', hsCode: '630622', tariffCode: '6306229030', description: 'Four-person tents of synthetic fibres', unit: 'H87', unitCents: [3_000, 9_000], netKg: 3, packing: 1.2, quantity: [300, 1_500], origins: ['CN', 'VN'], tags: ['waste'] },
     ],
   },
   {
@@ -351,12 +360,58 @@ export const DEMO_ENTERPRISES: readonly DemoEnterprise[] = [
     exportTo: ['CA', 'GB'],
     user: { username: 'trader.killvankull', displayName: 'Helen Park (Kill Van Kull Brokerage)' },
     items: [
-      { partNumber: 'KVK-COSM-SKIN', hsCode: '330499', description: 'Skin-care creams and serums', unit: 'KGM', unitCents: [800, 2_000], netKg: 1, packing: 1.4, quantity: [500, 3_000], origins: ['KR', 'FR', 'JP'] },
-      { partNumber: 'KVK-JWL-14K', hsCode: '711319', description: 'Gold jewellery, 14 karat', unit: 'H87', unitCents: [9_000, 40_000], netKg: 0.006, packing: 20, quantity: [100, 800], origins: ['IT', 'IN', 'TR'], tags: ['air'] },
-      { partNumber: 'KVK-SSD-PORT', hsCode: '852351', description: 'Portable solid-state drives, 1 TB', unit: 'H87', unitCents: [2_500, 8_000], netKg: 0.06, packing: 1.6, quantity: [1_000, 5_000], origins: ['CN', 'TW'], tags: ['air'] },
-      { partNumber: 'KVK-BOOK-ART', hsCode: '490199', description: 'Printed art books, hardcover', unit: 'H87', unitCents: [400, 1_500], netKg: 1.1, packing: 1.1, quantity: [1_000, 6_000], origins: ['IT', 'CN', 'GB'] },
-      { partNumber: 'KVK-OTC-ANLG', hsCode: '300490', description: 'Packaged non-prescription analgesic tablets', unit: 'KGM', unitCents: [1_500, 3_000], netKg: 1, packing: 1.3, quantity: [300, 1_500], origins: ['IN', 'DE'] },
+      { partNumber: 'KVK-COSM-SKIN', hsCode: '330499', tariffCode: '3304995000', description: 'Skin-care creams and serums', unit: 'KGM', unitCents: [800, 2_000], netKg: 1, packing: 1.4, quantity: [500, 3_000], origins: ['KR', 'FR', 'JP'] },
+      { partNumber: 'KVK-JWL-14K', hsCode: '711319', tariffCode: '71131950', description: 'Gold jewellery, 14 karat', unit: 'H87', unitCents: [9_000, 40_000], netKg: 0.006, packing: 20, quantity: [100, 800], origins: ['IT', 'IN', 'TR'], tags: ['air'] },
+      { partNumber: 'KVK-SSD-PORT', hsCode: '852351', tariffCode: '8523510000', description: 'Portable solid-state drives, 1 TB', unit: 'H87', unitCents: [2_500, 8_000], netKg: 0.06, packing: 1.6, quantity: [1_000, 5_000], origins: ['CN', 'TW'], tags: ['air'] },
+      { partNumber: 'KVK-BOOK-ART', hsCode: '490199', tariffCode: '4901990070', description: 'Printed art books, hardcover', unit: 'H87', unitCents: [400, 1_500], netKg: 1.1, packing: 1.1, quantity: [1_000, 6_000], origins: ['IT', 'CN', 'GB'] },
+      { partNumber: 'KVK-OTC-ANLG', hsCode: '300490', tariffCode: '3004909233', description: 'Packaged non-prescription analgesic tablets', unit: 'KGM', unitCents: [1_500, 3_000], netKg: 1, packing: 1.3, quantity: [300, 1_500], origins: ['IN', 'DE'] },
     ],
+  },
+];
+
+// --- bills of materials ---------------------------------------------------------------------------
+
+export interface DemoBomInput {
+  partNumber: string;
+  quantityPerOutput: string;
+  scrapShare?: string;
+  /** Where the scrap is booked (an item of the same unit). */
+  scrapItem?: string;
+}
+
+export interface DemoBom {
+  /** DemoEnterprise.key of the manufacturer. */
+  enterprise: string;
+  output: string;
+  yield: string;
+  /**
+   * Good outputs of a whole number of starts: runs are made of whole batches, so that the inputs
+   * and scrap a run should take come out as whole pieces and can be declared exactly.
+   */
+  batch: number;
+  note: string;
+  inputs: readonly DemoBomInput[];
+  /** The input that breaks on the line when a run goes wrong, and the item its pieces are booked as (waste). */
+  fragile: string;
+  wasteItem: string;
+}
+
+export const DEMO_BOMS: readonly DemoBom[] = [
+  {
+    enterprise: 'meridian',
+    output: 'MDA-TAB-R10',
+    yield: '0.98',
+    batch: 98,
+    note: 'Rugged tablet R10, line 1: one of each component per tablet started; 2 boards in 100 fail the in-circuit test and are scrapped',
+    inputs: [
+      { partNumber: 'MDA-SOC-A78', quantityPerOutput: '1' },
+      { partNumber: 'MDA-PCB-12L', quantityPerOutput: '1', scrapShare: '0.02', scrapItem: 'MDA-EW-REJ' },
+      { partNumber: 'MDA-BAT-5000', quantityPerOutput: '1' },
+      { partNumber: 'MDA-LCD-101', quantityPerOutput: '1' },
+      { partNumber: 'MDA-HSG-AL', quantityPerOutput: '1' },
+    ],
+    fragile: 'MDA-LCD-101',
+    wasteItem: 'MDA-EW-REJ',
   },
 ];
 

@@ -1,18 +1,32 @@
 // The demo's past month of declarations: when each was submitted (working hours, fewer at the
 // weekend), where it ended (most completed, some waiting in the officers' queues, under
 // inspection, rejected, cancelled or amended) and the steps that took it there, each at a moment
-// a real officer, trader or zone operator would have acted.
+// a real officer, trader, bank or zone operator would have acted. The steps of all declarations are
+// played in the order of their moments, so that each declaration is written from the stock its
+// books hold at that moment; the first days fill the empty books.
 import type { Db } from '../platform/db/db.ts';
 import type { Principal } from '../platform/auth/principal.ts';
+import type { DeclarationStack } from '../context.ts';
 import type { DeclarationService } from '../declarations/declaration.service.ts';
 import type { SubmitDeclaration } from '../declarations/declaration.schemas.ts';
 import type { DeclarationState } from '../declarations/lifecycle.ts';
 import { DECLARATION_TYPES, type DeclarationType, type Lane } from '../declarations/selectivity.schema.ts';
 import { DEMO_DAYS, DEMO_DECLARATIONS, DEMO_TIME_ZONE } from './demo.data.ts';
 import type { DemoCast } from './demo.cast.ts';
-import { amendmentOf, chooseHeldIntent, chooseIntent, composeDeclaration, type Intent, type TrafficWorld } from './demo.traffic.ts';
+import { stockOf } from './demo.stock.ts';
+import {
+  amendmentOf,
+  bankReference,
+  chooseHeldIntent,
+  chooseIntent,
+  composeDeclaration,
+  drawsDown,
+  stockingIntents,
+  type Intent,
+  type TrafficWorld,
+} from './demo.traffic.ts';
 import type { Rng } from './demo.random.ts';
-import { addDays, atWallTime, HOUR, MINUTE, wallTime, withinHours, type ManualClock } from './demo.time.ts';
+import { addDays, Agenda, atWallTime, DAY, HOUR, MINUTE, wallTime, withinHours, type ManualClock } from './demo.time.ts';
 
 /** Where a declaration's story ends (SUBMITTED is never a resting state: assessment follows at once). */
 export type Target = 'COMPLETED' | 'RELEASED' | 'WAITING' | 'UNDER_INSPECTION' | 'REJECTED' | 'CANCELLED';
@@ -22,8 +36,8 @@ export interface Story {
   target: Target;
   /** The trader corrects the declaration after the officer's query, before the decision. */
   amend: boolean;
+  /** What is declared; the lines are written at submission, from the stock then in the books. */
   intent: Intent;
-  body: SubmitDeclaration;
 }
 
 // --- planning -------------------------------------------------------------------------------------------
@@ -120,6 +134,12 @@ function heldIntent(rng: Rng, world: TrafficWorld, fate: Fate): Intent | null {
   }
 }
 
+/** Days at the start of the month in which goods only arrive: the books start empty. */
+const OPENING_DAYS = 3;
+const ARRIVALS: readonly DeclarationType[] = ['ADMISSION', 'DOMESTIC_ADMISSION'];
+/** Processing runs that go off the bill of materials, for the consumption report to flag. */
+const OFF_SPEC_RUNS = 2;
+
 export function planHistory(rng: Rng, world: TrafficWorld, now: Date, count = DEMO_DECLARATIONS, days = DEMO_DAYS): Story[] {
   const times = submissionTimes(rng, now, count, days);
   const fates = times.map((at) => fateFor(rng, (now.getTime() - at.getTime()) / HOUR));
@@ -133,38 +153,65 @@ export function planHistory(rng: Rng, world: TrafficWorld, now: Date, count = DE
     for (const i of rng.sample(pool, missing)) fates[i] = fate;
   }
 
-  const intents = fates.map((fate) => heldIntent(rng, world, fate) ?? chooseIntent(rng, world));
+  const openingEnd = now.getTime() - (days - OPENING_DAYS) * DAY;
+  const opening = (i: number) => (times[i]?.getTime() ?? 0) < openingEnd;
+  const intents = fates.map((fate, i) => {
+    const held = heldIntent(rng, world, fate);
+    if (!opening(i)) return held ?? chooseIntent(rng, world);
+    return held && !drawsDown(held.type) ? held : chooseIntent(rng, world, ARRIVALS);
+  });
+  // The first plain arrivals fill every book with the enterprise's catalogue.
+  const firsts = times.map((_, i) => i).filter((i) => opening(i) && plain(i));
+  stockingIntents(world).forEach((intent, k) => {
+    const i = firsts[k];
+    if (i !== undefined) intents[i] = intent;
+  });
+
+  const later = (i: number) => !opening(i) && plain(i);
   for (const type of DECLARATION_TYPES) {
     const have = intents.filter((intent) => intent.type === type).length;
     if (have >= MINIMUM_PER_TYPE) continue;
-    const pool = intents.map((_, i) => i).filter((i) => plain(i) && intents[i]?.type === 'ADMISSION');
+    const pool = intents.map((_, i) => i).filter((i) => later(i) && intents[i]?.type === 'ADMISSION' && !intents[i]?.focus);
     for (const i of rng.sample(pool, MINIMUM_PER_TYPE - have)) intents[i] = chooseIntent(rng, world, type);
   }
+  const runs = intents.map((_, i) => i).filter((i) => later(i) && intents[i]?.type === 'PROCESSING');
+  for (const i of rng.sample(runs, OFF_SPEC_RUNS)) intents[i] = { ...(intents[i] as Intent), offSpec: true };
 
-  return times.map((at, i) => {
-    const intent = intents[i] as Intent;
-    const fate = fates[i] as Fate;
-    return { at, target: fate.target, amend: fate.amend, intent, body: composeDeclaration(rng, world, intent) };
-  });
+  return times.map((at, i) => ({ at, target: (fates[i] as Fate).target, amend: (fates[i] as Fate).amend, intent: intents[i] as Intent }));
 }
 
 // --- playing ------------------------------------------------------------------------------------------
 
 export interface PlayEnv {
+  db: Db;
   clock: ManualClock;
-  declarations: DeclarationService;
+  stack: Pick<DeclarationStack, 'declarations' | 'books' | 'duties'>;
   cast: DemoCast;
   rng: Rng;
   /** Nothing happens at or after this moment: later steps are left for the simulator. */
   now: Date;
 }
 
+/** Something else the loader does at a moment of the month, among the declarations' steps. */
+export interface Task {
+  at: Date;
+  run(): Promise<void>;
+}
+
 type Detail = Awaited<ReturnType<DeclarationService['submit']>>;
 
+/** A bill waiting for its duties. */
+interface OpenBill {
+  id: string;
+  paymentReference: string;
+  total: string;
+  currency: string;
+}
+
 interface Step {
-  kind: 'decide' | 'amend' | 'cancel';
+  kind: 'decide' | 'amend' | 'cancel' | 'pay' | 'guarantee';
   action?: 'START_INSPECTION' | 'RELEASE' | 'REJECT' | 'COMPLETE';
-  by: 'officer' | 'operator' | 'trader';
+  by: 'officer' | 'operator' | 'trader' | 'bank';
   reason: string | null;
   /** Delay after the previous step, in minutes, and the daily hours in which the actor works. */
   minutes: readonly [number, number];
@@ -174,6 +221,11 @@ interface Step {
 const OFFICER_HOURS = [7, 22] as const;
 const TRADER_HOURS = [8, 19] as const;
 const GATE_HOURS = [6, 22] as const;
+/** Fedwire's business day, in the zones' time. */
+const BANK_HOURS = [9, 18] as const;
+
+/** Guarantees accepted in place of payment: a few, for AEO enterprises whose bond covers their duties. */
+const GUARANTEES = 2;
 
 const COMPLETION_DELAY: Record<DeclarationType, readonly [number, number]> = {
   ADMISSION: [120, 1800],
@@ -203,8 +255,8 @@ export function completionNote(type: DeclarationType, mode: string): string {
   }
 }
 
-function inspectionFinding(body: SubmitDeclaration): string {
-  const hs = body.lines.map((l) => l.hsCode);
+function inspectionFinding(lines: ReadonlyArray<{ hsCode: string }>): string {
+  const hs = lines.map((l) => l.hsCode);
   if (hs.some((code) => code.startsWith('93'))) return 'Import permit for the firearms not presented; entry refused';
   if (hs.some((code) => code.startsWith('8517') || code.startsWith('8471'))) {
     return 'Examination found cartons of branded accessories not declared (suspected counterfeit); goods detained';
@@ -212,10 +264,16 @@ function inspectionFinding(body: SubmitDeclaration): string {
   return 'Quantity found at examination exceeds the declared quantity by more than 10 %';
 }
 
-function nextStep(rng: Rng, story: Story, d: Detail, amended: boolean): Step | null {
+/** What the declaration's story does next, given where it stands and whether its duties are still due. */
+function nextStep(rng: Rng, story: Story, d: Detail, amended: boolean, dues: OpenBill | null, mayGuarantee: boolean): Step | null {
   const state: DeclarationState = d.state;
   const lane: Lane | null = d.lane;
   const { target } = story;
+  // Release waits for the duties: the bank's payment, or an officer's acceptance of the bond.
+  const settle = (): Step =>
+    mayGuarantee && lane === 'GREEN' && rng.chance(0.35)
+      ? { kind: 'guarantee', by: 'officer', reason: null, minutes: [30, 240], hours: OFFICER_HOURS }
+      : { kind: 'pay', by: 'bank', reason: null, minutes: [20, 720], hours: BANK_HOURS };
   switch (state) {
     case 'ASSESSED':
       if (story.amend && !amended) {
@@ -245,8 +303,9 @@ function nextStep(rng: Rng, story: Story, d: Detail, amended: boolean): Step | n
         ]);
         return { kind: 'decide', action: 'REJECT', by: 'officer', reason, minutes: [60, 480], hours: OFFICER_HOURS };
       }
+      if (dues) return settle();
       if (lane === 'GREEN') {
-        // A GREEN domestic release waits only for its duties.
+        // Paid, yet not released at once (the goods were not free at that moment): the officer releases.
         return {
           kind: 'decide',
           action: 'RELEASE',
@@ -260,19 +319,23 @@ function nextStep(rng: Rng, story: Story, d: Detail, amended: boolean): Step | n
         kind: 'decide',
         action: 'RELEASE',
         by: 'officer',
-        reason: rng.pick([
-          'Documents checked: invoice, packing list and transport document agree with the declaration',
-          'Proof of payment and commercial invoice accepted; declared value confirmed',
-          'Document check passed',
-        ]),
+        reason:
+          d.type === 'DOMESTIC_RELEASE'
+            ? 'Documents checked and duties paid; released for consumption'
+            : rng.pick([
+                'Documents checked: invoice, packing list and transport document agree with the declaration',
+                'Proof of payment and commercial invoice accepted; declared value confirmed',
+                'Document check passed',
+              ]),
         minutes: [20, 240],
         hours: OFFICER_HOURS,
       };
     case 'UNDER_INSPECTION':
       if (target === 'UNDER_INSPECTION' || target === 'WAITING') return null;
       if (target === 'REJECTED') {
-        return { kind: 'decide', action: 'REJECT', by: 'officer', reason: inspectionFinding(story.body), minutes: [120, 1560], hours: OFFICER_HOURS };
+        return { kind: 'decide', action: 'REJECT', by: 'officer', reason: inspectionFinding(d.lines), minutes: [120, 1560], hours: OFFICER_HOURS };
       }
+      if (dues) return settle();
       return {
         kind: 'decide',
         action: 'RELEASE',
@@ -318,33 +381,128 @@ export function operatorFor(cast: DemoCast, zoneId: string): Principal {
   return cast.operators.get(zoneId) ?? cast.officer;
 }
 
-/** Submits the story's declaration and takes it, step by step, to its ending or to `now`. */
-export async function playStory(tx: Db, env: PlayEnv, story: Story): Promise<Detail> {
-  const { clock, declarations, cast, rng, now } = env;
-  const trader = cast.traders.get(story.intent.enterprise.id);
-  if (!trader) throw new Error(`${story.intent.enterprise.profile.name} has no user to declare with`);
-  clock.set(story.at);
-  let d = await declarations.submit(tx, trader, story.body);
-  let at = story.at;
-  let amended = false;
-  for (let step = nextStep(rng, story, d, amended); step; step = nextStep(rng, story, d, amended)) {
-    const delayed = new Date(at.getTime() + rng.int(step.minutes[0], step.minutes[1]) * MINUTE + rng.int(0, 59_000));
-    at = withinHours(delayed, DEMO_TIME_ZONE, step.hours[0], step.hours[1], rng.int(5, 50));
-    if (at.getTime() >= now.getTime() - MINUTE) break;
-    clock.set(at);
-    const actor = step.by === 'trader' ? trader : step.by === 'operator' ? operatorFor(cast, d.zoneId) : officerFor(cast, rng, d.zoneId, d.type);
-    switch (step.kind) {
-      case 'amend':
-        d = await declarations.amend(tx, actor, d.id, amendmentOf(rng, story.body));
-        amended = true;
-        break;
-      case 'cancel':
-        d = await declarations.cancel(tx, actor, d.id, step.reason ?? 'Cancelled');
-        break;
-      case 'decide':
-        d = await declarations.decide(tx, actor, d.id, { action: step.action ?? 'RELEASE', ...(step.reason ? { reason: step.reason } : {}) });
-        break;
+/** The unpaid bill of a domestic release that waits for customs, or null. */
+export async function openBillOf(duties: DeclarationStack['duties'], principal: Principal, d: Pick<Detail, 'id' | 'type' | 'state'>): Promise<OpenBill | null> {
+  if (d.type !== 'DOMESTIC_RELEASE' || (d.state !== 'ASSESSED' && d.state !== 'UNDER_INSPECTION')) return null;
+  const [bill] = (await duties.listBills(principal, { declarationId: d.id, status: 'UNPAID', limit: 1 })).items;
+  return bill ? { id: bill.id, paymentReference: bill.paymentReference, total: bill.total, currency: bill.currency } : null;
+}
+
+/** The bond an officer accepts for a bill's duties. */
+export function bondReference(rng: Rng): string {
+  return `CBP Form 301 continuous bond ${rng.digits(2)}-${rng.digits(7)}`;
+}
+
+/** One declaration on its way: its story, what was submitted, where it stands and the step due. */
+interface Run {
+  story: Story;
+  trader: Principal;
+  body: SubmitDeclaration | null;
+  d: Detail | null;
+  amended: boolean;
+  at: Date;
+  step: Step | null;
+  dues: OpenBill | null;
+}
+
+/**
+ * Writes the declaration from the books as they stand; goods that are not there are not declared,
+ * and the enterprise admits goods instead.
+ */
+async function bodyFor(env: PlayEnv, run: Run): Promise<SubmitDeclaration> {
+  const { rng, cast, stack } = env;
+  const stock = stockOf(stack, run.trader);
+  const body = await composeDeclaration(rng, cast.world, run.story.intent, stock);
+  if (body) return body;
+  const { enterprise, zone } = run.story.intent;
+  run.story = { ...run.story, intent: { enterprise, zone, type: 'ADMISSION' } };
+  const admission = await composeDeclaration(rng, cast.world, run.story.intent, stock);
+  if (!admission) throw new Error(`${enterprise.profile.name} has nothing to declare in ${zone.code}`);
+  return admission;
+}
+
+async function act(env: PlayEnv, run: Run, guarantees: { count: number }): Promise<void> {
+  const { db, cast, rng, stack } = env;
+  const { declarations, duties } = stack;
+  if (!run.d) {
+    const body = await bodyFor(env, run);
+    run.body = body;
+    run.d = await db.transaction((tx) => declarations.submit(tx, run.trader, body));
+    return;
+  }
+  const d = run.d;
+  const step = run.step as Step;
+  const actor = step.by === 'trader' ? run.trader : step.by === 'operator' ? operatorFor(cast, d.zoneId) : officerFor(cast, rng, d.zoneId, d.type);
+  switch (step.kind) {
+    case 'amend':
+      run.d = await db.transaction((tx) => declarations.amend(tx, actor, d.id, amendmentOf(rng, run.body as SubmitDeclaration)));
+      run.amended = true;
+      return;
+    case 'cancel':
+      run.d = await db.transaction((tx) => declarations.cancel(tx, actor, d.id, step.reason ?? 'Cancelled'));
+      return;
+    case 'decide':
+      run.d = await db.transaction((tx) => declarations.decide(tx, actor, d.id, { action: step.action ?? 'RELEASE', ...(step.reason ? { reason: step.reason } : {}) }));
+      return;
+    case 'pay': {
+      const bill = run.dues as OpenBill;
+      const at = env.clock.now();
+      // The bank's confirmation reaches Cordon a few minutes after the transfer was executed.
+      const paidAt = new Date(at.getTime() - rng.int(1, 6) * MINUTE).toISOString();
+      const confirmation = { paymentReference: bill.paymentReference, amount: bill.total, currency: bill.currency, bankReference: bankReference(rng, at), paidAt };
+      await db.transaction((tx) => duties.confirmPayment(tx, confirmation));
+      run.d = await declarations.get(run.trader, d.id);
+      return;
+    }
+    case 'guarantee': {
+      const bill = run.dues as OpenBill;
+      await db.transaction((tx) => duties.guaranteeBill(tx, actor, bill.id, bondReference(rng)));
+      guarantees.count += 1;
+      run.d = await declarations.get(run.trader, d.id);
+      return;
     }
   }
-  return d;
+}
+
+/** Plans the run's next step; returns its moment, or null when the story rests (or its next step is not yet due). */
+async function plan(env: PlayEnv, run: Run, guarantees: { count: number }): Promise<Date | null> {
+  const { rng, now } = env;
+  const d = run.d as Detail;
+  const dues = await openBillOf(env.stack.duties, run.trader, d);
+  const mayGuarantee = guarantees.count < GUARANTEES && run.story.intent.enterprise.profile.aeoStatus !== 'NONE';
+  const step = nextStep(rng, run.story, d, run.amended, dues, mayGuarantee);
+  if (!step) return null;
+  const delayed = new Date(run.at.getTime() + rng.int(step.minutes[0], step.minutes[1]) * MINUTE + rng.int(0, 59_000));
+  const at = withinHours(delayed, DEMO_TIME_ZONE, step.hours[0], step.hours[1], rng.int(5, 50));
+  if (at.getTime() >= now.getTime() - MINUTE) return null;
+  run.step = step;
+  run.dues = dues;
+  run.at = at;
+  return at;
+}
+
+/**
+ * Submits every story's declaration and takes each, step by step, to its ending or to `now`; all
+ * steps, and the tasks, in the order of their moments, with the clock set to each.
+ */
+export async function playHistory(env: PlayEnv, stories: readonly Story[], tasks: readonly Task[] = []): Promise<void> {
+  const agenda = new Agenda<Run | Task>();
+  for (const story of stories) {
+    const trader = env.cast.traders.get(story.intent.enterprise.id);
+    if (!trader) throw new Error(`${story.intent.enterprise.profile.name} has no user to declare with`);
+    agenda.add(story.at, { story, trader, body: null, d: null, amended: false, at: story.at, step: null, dues: null });
+  }
+  for (const task of tasks) agenda.add(task.at, task);
+  const guarantees = { count: 0 };
+  for (let due = agenda.next(); due; due = agenda.next()) {
+    env.clock.set(due.at);
+    const entry = due.value;
+    if ('run' in entry) {
+      await entry.run();
+      continue;
+    }
+    await act(env, entry, guarantees);
+    const at = await plan(env, entry, guarantees);
+    if (at) agenda.add(at, entry);
+  }
 }

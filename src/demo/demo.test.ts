@@ -21,6 +21,19 @@ async function listAll(client: ApiClient, query = ''): Promise<any[]> {
   return items;
 }
 
+/** Every item of a paged list endpoint. */
+async function allPages(client: ApiClient, url: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { status: number; body: any } = await client.get(`${url}${url.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(page.status, url).toBe(200);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 async function states(t: TestApp): Promise<Map<string, string>> {
   const rows = await t.ctx.db.query<{ id: string; state: string }>('SELECT id, state FROM declarations');
   return new Map(rows.map((row) => [row.id, row.state]));
@@ -165,6 +178,146 @@ describe('demo administration', () => {
     expect(new Set(own.map((d) => d.enterpriseName))).toEqual(new Set(['Harbor Point Logistics LLC']));
     const other = declarations.find((d) => d.enterpriseName !== 'Harbor Point Logistics LLC');
     expect((await trader.get(`/api/v1/declarations/${other.id}`)).status).toBe(404);
+  });
+
+  describe('books, processing, duties and reconciliation', () => {
+    let books: any[];
+    let lots: any[];
+    const completed = (type: string) => declarations.filter((d) => d.type === type && d.state === 'COMPLETED');
+    const lotsOf = (declarationId: string) => lots.filter((lot) => lot.receivingDeclaration?.id === declarationId);
+
+    beforeAll(async () => {
+      books = await allPages(officer, '/api/v1/books');
+      lots = [];
+      for (const book of books) lots.push(...(await allPages(officer, `/api/v1/books/${book.id}/lots`)));
+    }, 60_000);
+
+    it('holds the goods admitted into the zones as lots that name their receiving declaration', () => {
+      expect(lots.length).toBeGreaterThan(200);
+      const received = new Set(lots.map((lot) => lot.receivingDeclaration?.id));
+      const admitted = [...completed('ADMISSION'), ...completed('DOMESTIC_ADMISSION')];
+      expect(admitted.length).toBeGreaterThan(100);
+      for (const d of admitted) expect(received.has(d.id), d.reference).toBe(true);
+      // Nothing that has not passed the gate is in a book.
+      const pending = declarations.filter((d) => d.type === 'ADMISSION' && d.state !== 'COMPLETED');
+      for (const d of pending) expect(received.has(d.id), d.reference).toBe(false);
+    });
+
+    it('never holds a negative quantity, now or on any day of the month', async () => {
+      for (const lot of lots) {
+        expect(Number(lot.quantity), lot.lotNumber).toBeGreaterThanOrEqual(0);
+        expect(Number(lot.available), lot.lotNumber).toBeGreaterThanOrEqual(0);
+      }
+      const days = Array.from({ length: 7 }, (_, k) => new Date(Date.now() - k * 5 * 86_400_000).toISOString().slice(0, 10));
+      for (const book of books) {
+        for (const asOf of days) {
+          const stock = await officer.get(`/api/v1/books/${book.id}/stock?asOf=${asOf}`);
+          expect(stock.status).toBe(200);
+          for (const row of stock.body.items) expect(Number(row.quantity), `${book.code} ${asOf} ${row.partNumber}`).toBeGreaterThanOrEqual(0);
+        }
+      }
+    }, 60_000);
+
+    it('moves goods by TRANSFER into another book, and their lots trace back to an admission', async () => {
+      const transfers = completed('TRANSFER');
+      expect(transfers.length).toBeGreaterThan(0);
+      for (const transfer of transfers) {
+        const d = (await officer.get(`/api/v1/declarations/${transfer.id}`)).body;
+        const arrived = lotsOf(transfer.id);
+        expect(arrived.length, transfer.reference).toBeGreaterThan(0);
+        for (const lot of arrived) {
+          expect(lot.bookId).toBe(d.destination.bookId);
+          expect(lot.bookId).not.toBe(d.bookId);
+          expect(lot.sourceLotIds.length).toBeGreaterThan(0);
+          const trace = (await officer.get(`/api/v1/lots/${lot.id}/trace`)).body;
+          expect(trace.complete).toBe(true);
+          const origins = trace.nodes.filter((node: any) => node.admission);
+          expect(origins.length).toBeGreaterThan(0);
+          // The goods keep their first admission across the move.
+          expect(origins.map((node: any) => node.lot.firstAdmission.declarationId)).toContain(lot.firstAdmission.declarationId);
+          expect(['ADMISSION', 'DOMESTIC_ADMISSION']).toContain(origins[0].lot.receivingDeclaration.type);
+        }
+      }
+    }, 60_000);
+
+    it('turns inputs into outputs, and shows consumption against the bill of materials', async () => {
+      const runs = completed('PROCESSING');
+      expect(runs.length).toBeGreaterThan(3);
+      const run = (await officer.get(`/api/v1/declarations/${runs[0].id}`)).body;
+      const produced = lotsOf(run.id);
+      expect(produced.map((lot: any) => lot.kind)).toEqual(expect.arrayContaining(['GOODS', 'SCRAP']));
+      const output = produced.find((lot: any) => lot.kind === 'GOODS');
+      expect(output.partNumber).toBe('MDA-TAB-R10');
+      const trace = (await officer.get(`/api/v1/lots/${output.id}/trace`)).body;
+      expect(trace.complete).toBe(true);
+      expect(trace.nodes.filter((node: any) => node.admission).length).toBeGreaterThanOrEqual(5);
+
+      const meridian = await t.login('trader.meridian', password('trader.meridian'));
+      expect((await meridian.get('/api/v1/boms')).body.items.map((bom: any) => bom.outputItem.partNumber)).toEqual(['MDA-TAB-R10']);
+      const consumption = await meridian.get(`/api/v1/books/${run.bookId}/consumption`);
+      expect(consumption.status).toBe(200);
+      const inputs = consumption.body.lines.filter((line: any) => line.role === 'INPUT');
+      expect(inputs).toHaveLength(5);
+      for (const line of inputs) expect(Number(line.expected)).toBeGreaterThan(0);
+      // Most runs consume what the bill says; one or two broke parts on the line and are flagged.
+      const flagged = consumption.body.declarations.filter((d: any) => d.flaggedCount > 0);
+      expect(flagged.length).toBeGreaterThanOrEqual(1);
+      expect(flagged.length).toBeLessThanOrEqual(2);
+      expect(consumption.body.lines.some((line: any) => line.role === 'WASTE' && line.flagged)).toBe(true);
+      const plain = consumption.body.declarations.find((d: any) => d.flaggedCount === 0 && d.state === 'COMPLETED');
+      const one = (await meridian.get(`/api/v1/declarations/${plain.id}/consumption`)).body;
+      for (const line of one.lines) expect(Math.abs(Number(line.declared) - Number(line.expected))).toBeLessThanOrEqual(Number(line.expected) * 0.01);
+    }, 60_000);
+
+    it('bills a domestic release, releases it once the bank pays, and takes the goods out of the book', async () => {
+      const paid = [];
+      for (const release of completed('DOMESTIC_RELEASE')) {
+        const bills = (await officer.get(`/api/v1/bills?declarationId=${release.id}`)).body.items;
+        const bill = bills.find((b: any) => b.status === 'PAID' && Number(b.total) > 0);
+        if (bill) paid.push({ release, bill });
+      }
+      expect(paid.length).toBeGreaterThan(3);
+      const green = [];
+      for (const { release, bill } of paid.slice(0, 8)) {
+        const d = (await officer.get(`/api/v1/declarations/${release.id}`)).body;
+        const movements = await allPages(officer, `/api/v1/books/${d.bookId}/movements`);
+        const removals = movements.filter((m) => m.declaration?.id === d.id);
+        expect(removals.length, d.reference).toBeGreaterThan(0);
+        expect(removals.every((m) => m.kind === 'REMOVAL' && Number(m.quantity) < 0)).toBe(true);
+        const releasedAt = d.history.find((step: any) => step.action === 'RELEASE');
+        expect(new Date(releasedAt.at).getTime()).toBeGreaterThanOrEqual(new Date(bill.paidAt).getTime());
+        if (releasedAt.actorRole === 'system') green.push(d);
+      }
+      expect(green.length).toBeGreaterThan(0);
+      // Some still wait for their duties.
+      const waiting = declarations.filter((d) => d.type === 'DOMESTIC_RELEASE' && d.state === 'ASSESSED');
+      expect(waiting.length).toBeGreaterThan(0);
+      const unpaid = (await officer.get('/api/v1/bills?status=UNPAID')).body.items;
+      expect(unpaid.map((b: any) => b.declarationId)).toEqual(expect.arrayContaining(waiting.map((d) => d.id)));
+      expect((await officer.get('/api/v1/bills?status=GUARANTEED')).body.items.length).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('reconciles the stock reports uploaded from the ERP, with a shortage and an overage', async () => {
+      const bayridge = await t.login('trader.bayridge', password('trader.bayridge'));
+      const [book] = (await bayridge.get('/api/v1/books')).body.items;
+      const reconciliations = (await bayridge.get(`/api/v1/books/${book.id}/reconciliations`)).body.items;
+      expect(reconciliations).toHaveLength(1);
+      expect(reconciliations[0]).toMatchObject({ shortageCount: 1, overageCount: 1, flaggedCount: 2 });
+      expect(reconciliations[0].matchedCount).toBeGreaterThan(0);
+      const detail = (await bayridge.get(`/api/v1/reconciliations/${reconciliations[0].id}`)).body;
+      expect(detail.discrepancies.map((d: any) => d.kind).sort()).toEqual(['OVERAGE', 'SHORTAGE']);
+      // The officer wrote the confirmed shortage off, with the reason.
+      const movements = await allPages(officer, `/api/v1/books/${book.id}/movements`);
+      const adjustment = movements.find((m) => m.kind === 'ADJUSTMENT');
+      expect(adjustment.reason).toContain('Stocktaking');
+      const shortage = detail.discrepancies.find((d: any) => d.kind === 'SHORTAGE');
+      expect(Number(adjustment.quantity)).toBe(-Number(shortage.quantity));
+
+      const processing = books.find((b) => b.kind === 'PROCESSING');
+      const processed = (await officer.get(`/api/v1/books/${processing.id}/reconciliations`)).body.items;
+      expect(processed.length).toBe(1);
+      expect(processed[0].flaggedCount).toBeGreaterThan(0);
+    });
   });
 
   it('keeps traffic flowing: a tick submits a declaration and moves waiting ones forward', async () => {

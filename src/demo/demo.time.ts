@@ -98,3 +98,28 @@ export function withinHours(at: Date, timeZone: string, open: number, close: num
   const day = wall.hour < open ? wall : addDays(wall, 1);
   return new Date(atWallTime(timeZone, day.year, day.month, day.day, open, 0).getTime() + extraMinutes * MINUTE);
 }
+
+/**
+ * Things to do at given moments, taken earliest first; things due at the same moment come out in
+ * the order they were added, so that a replay of the same plan acts in the same order.
+ */
+export class Agenda<T> {
+  private readonly entries: Array<{ at: number; value: T }> = [];
+
+  add(at: Date, value: T): void {
+    const time = at.getTime();
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.entries[mid]?.at ?? 0) <= time) low = mid + 1;
+      else high = mid;
+    }
+    this.entries.splice(low, 0, { at: time, value });
+  }
+
+  next(): { at: Date; value: T } | undefined {
+    const first = this.entries.shift();
+    return first ? { at: new Date(first.at), value: first.value } : undefined;
+  }
+}

@@ -1,7 +1,9 @@
 // Writes declarations the way the demo enterprises would: which enterprise declares what, from
 // which zone, with lines drawn from its catalogue and transport details (containers with valid
 // ISO 6346 check digits, seals, bills of lading, air waybills, plates, UN/LOCODE ports) that fit
-// the kind of movement. Used for the demo's past month and by the traffic simulator.
+// the kind of movement. Goods that leave a book are taken from what the book holds when the
+// declaration is written, as a trader's ERP would; processing follows the bill of materials.
+// Used for the demo's past month and by the traffic simulator.
 import { Decimal } from 'decimal.js';
 import type { AmendDeclaration, LineInput, SubmitDeclaration, Transport } from '../declarations/declaration.schemas.ts';
 import type { DeclarationType } from '../declarations/selectivity.schema.ts';
@@ -9,11 +11,13 @@ import { containerCheckDigit } from '../reference/validators.ts';
 import {
   AIR_CARRIERS,
   ARRIVAL_AIRPORT,
+  DEMO_BOMS,
   FLAGGED_APPAREL_ORIGINS,
   PORTS_OF_DISCHARGE,
   PORTS_OF_LOADING,
   SEA_CARRIERS,
   VESSELS,
+  type DemoBom,
   type DemoEnterprise,
   type ItemProfile,
   type ZoneCode,
@@ -26,11 +30,13 @@ export interface WorldZone {
   locode: string;
 }
 
+export type BookKind = 'STORAGE' | 'PROCESSING';
+
 export interface WorldEnterprise {
   profile: DemoEnterprise;
   id: string;
   zoneIds: readonly string[];
-  books: ReadonlyArray<{ id: string; zoneId: string; kind: 'STORAGE' | 'PROCESSING' }>;
+  books: ReadonlyArray<{ id: string; zoneId: string; kind: BookKind }>;
   items: ReadonlyArray<{ id: string; profile: ItemProfile }>;
 }
 
@@ -52,17 +58,43 @@ export interface Intent {
   type: DeclarationType;
   zone: WorldZone;
   focus?: Focus;
+  /** The first admission into an empty book: the whole catalogue arrives. */
+  stocking?: boolean;
+  /** A processing run whose consumption is off the bill of materials (breakage on the line). */
+  offSpec?: boolean;
 }
 
-type WorldItem = WorldEnterprise['items'][number];
+/**
+ * What a book can still give for new declarations, per item id: its available stock (balance less
+ * what released declarations hold) less what declarations waiting for customs will take.
+ */
+export interface StockLookup {
+  free(bookId: string): Promise<ReadonlyMap<string, Decimal>>;
+}
+
+export type WorldItem = WorldEnterprise['items'][number];
 
 const has = (item: WorldItem, tag: string) => item.profile.tags?.includes(tag) ?? false;
 const foreignOrigins = (item: WorldItem) => item.profile.origins.filter((origin) => origin !== 'US');
 
+/** Types whose lines take goods out of a book (PROCESSING: its inputs). */
+const DRAWS_DOWN: ReadonlySet<DeclarationType> = new Set(['EXPORT', 'DOMESTIC_RELEASE', 'DESTRUCTION', 'TRANSFER', 'PROCESSING']);
+
+export function drawsDown(type: DeclarationType): boolean {
+  return DRAWS_DOWN.has(type);
+}
+
 // --- choosing what to declare -------------------------------------------------------------------------
 
-function bookOf(enterprise: WorldEnterprise, zoneId: string, kind: 'STORAGE' | 'PROCESSING') {
+function bookOf(enterprise: WorldEnterprise, zoneId: string, kind: BookKind) {
   return enterprise.books.find((book) => book.zoneId === zoneId && book.kind === kind);
+}
+
+/** Where an item is kept: a manufacturer's inputs, outputs and by-products in its processing book, the rest in storage. */
+export function bookFor(enterprise: WorldEnterprise, zoneId: string, item: WorldItem) {
+  const processing = bookOf(enterprise, zoneId, 'PROCESSING');
+  if (processing && (has(item, 'input') || has(item, 'output') || has(item, 'byproduct'))) return processing;
+  return bookOf(enterprise, zoneId, 'STORAGE');
 }
 
 function zoneOf(world: TrafficWorld, id: string): WorldZone {
@@ -71,29 +103,43 @@ function zoneOf(world: TrafficWorld, id: string): WorldZone {
   return zone;
 }
 
-/** Items that may appear on a declaration of this type, before any focus. */
+/** The enterprise's bill of materials and its items, when it makes anything and has all the items. */
+function bomOf(enterprise: WorldEnterprise) {
+  const bom: DemoBom | undefined = DEMO_BOMS.find((candidate) => candidate.enterprise === enterprise.profile.key);
+  if (!bom) return undefined;
+  const item = (partNumber: string) => enterprise.items.find((i) => i.profile.partNumber === partNumber);
+  const output = item(bom.output);
+  const waste = item(bom.wasteItem);
+  const inputs = bom.inputs.map((input) => ({ input, item: item(input.partNumber), scrap: input.scrapItem ? item(input.scrapItem) : undefined }));
+  if (!output || !waste || inputs.some((i) => !i.item || (i.input.scrapItem && !i.scrap))) return undefined;
+  return { bom, output, waste, inputs: inputs as Array<{ input: DemoBom['inputs'][number]; item: WorldItem; scrap: WorldItem | undefined }> };
+}
+
+/** Items that may appear on a declaration of this type, before any focus or stock. */
 function candidates(enterprise: WorldEnterprise, type: DeclarationType): WorldItem[] {
-  const ordinary = enterprise.items.filter((item) => !has(item, 'restricted'));
+  const ordinary = enterprise.items.filter((item) => !has(item, 'restricted') && !has(item, 'byproduct'));
+  const outputs = ordinary.filter((item) => has(item, 'output'));
   switch (type) {
     case 'ADMISSION':
       // Phones arrive in bulk consignments only, which selectivity stops (see the focus).
       return ordinary.filter((item) => !has(item, 'output') && !has(item, 'phones') && foreignOrigins(item).length > 0);
-    case 'DOMESTIC_RELEASE':
-      return ordinary.filter((item) => !has(item, 'output') && foreignOrigins(item).length > 0);
+    case 'DOMESTIC_RELEASE': {
+      const released = ordinary.filter((item) => item.profile.tariffCode !== undefined);
+      // A manufacturer enters its finished goods, at the rate of the finished product.
+      const made = released.filter((item) => has(item, 'output'));
+      return made.length > 0 ? made : released.filter((item) => foreignOrigins(item).length > 0);
+    }
     case 'DOMESTIC_ADMISSION':
       return ordinary.filter((item) => has(item, 'domestic'));
     case 'PROCESSING':
       return ordinary.filter((item) => has(item, 'input'));
     case 'DESTRUCTION': {
-      const waste = ordinary.filter((item) => has(item, 'waste'));
+      const waste = enterprise.items.filter((item) => has(item, 'waste'));
       return waste.length > 0 ? waste : ordinary;
     }
-    case 'EXPORT': {
-      const outputs = ordinary.filter((item) => has(item, 'output'));
-      return outputs.length > 0 ? outputs : ordinary;
-    }
+    case 'EXPORT':
     case 'TRANSFER':
-      return ordinary;
+      return outputs.length > 0 ? outputs : ordinary;
   }
 }
 
@@ -109,21 +155,37 @@ function transferTarget(world: TrafficWorld, enterprise: WorldEnterprise, zoneId
 
 function feasible(world: TrafficWorld, enterprise: WorldEnterprise, type: DeclarationType, zoneId: string): boolean {
   if (candidates(enterprise, type).length === 0) return false;
-  if (type === 'PROCESSING') return bookOf(enterprise, zoneId, 'PROCESSING') !== undefined;
+  if (type === 'PROCESSING') return bookOf(enterprise, zoneId, 'PROCESSING') !== undefined && bomOf(enterprise) !== undefined;
   if (type === 'TRANSFER') return transferTarget(world, enterprise, zoneId) !== undefined;
   return true;
 }
 
-/** An ordinary declaration: enterprise by its share of the traffic, then type and zone. */
-export function chooseIntent(rng: Rng, world: TrafficWorld, type?: DeclarationType): Intent {
+/** An ordinary declaration: enterprise by its share of the traffic, then type (among `only`, if given) and zone. */
+export function chooseIntent(rng: Rng, world: TrafficWorld, only?: DeclarationType | readonly DeclarationType[]): Intent {
+  const allowed = only === undefined ? null : typeof only === 'string' ? [only] : only;
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const enterprise = rng.weighted(world.enterprises.map((e) => [e, e.profile.weight] as const));
     const zone = zoneOf(world, rng.pick(enterprise.zoneIds));
-    const types = enterprise.profile.types.filter(([t]) => (type ? t === type : true) && feasible(world, enterprise, t, zone.id));
+    const types = enterprise.profile.types.filter(([t]) => (allowed ? allowed.includes(t) : true) && feasible(world, enterprise, t, zone.id));
     if (types.length === 0) continue;
     return { enterprise, type: rng.weighted(types), zone };
   }
-  throw new Error(`no demo enterprise can declare ${type ?? 'anything'}`);
+  throw new Error(`no demo enterprise can declare ${allowed?.join(' or ') ?? 'anything'}`);
+}
+
+/** The admissions that fill an enterprise's empty books: its foreign goods in each zone, and domestic inputs where it manufactures. */
+export function stockingIntents(world: TrafficWorld): Intent[] {
+  const intents: Intent[] = [];
+  for (const enterprise of world.enterprises) {
+    for (const zoneId of enterprise.zoneIds) {
+      const zone = zoneOf(world, zoneId);
+      if (feasible(world, enterprise, 'ADMISSION', zoneId)) intents.push({ enterprise, type: 'ADMISSION', zone, stocking: true });
+      // Inputs bought in the United States come in only by domestic admission; without them nothing is made.
+      const domesticInputs = candidates(enterprise, 'DOMESTIC_ADMISSION').filter((item) => has(item, 'input') && foreignOrigins(item).length === 0);
+      if (domesticInputs.length > 0 && bookOf(enterprise, zoneId, 'PROCESSING')) intents.push({ enterprise, type: 'DOMESTIC_ADMISSION', zone, stocking: true });
+    }
+  }
+  return intents;
 }
 
 /**
@@ -144,9 +206,11 @@ export function chooseHeldIntent(rng: Rng, world: TrafficWorld, lane: 'RED' | 'Y
     }
     if (lane !== 'RED') {
       if (focusItems(enterprise, { tag: 'apparel' }).length > 0) add('apparel', { enterprise, type: 'ADMISSION', zone, focus: { tag: 'apparel' } });
-      if (candidates(enterprise, 'DOMESTIC_RELEASE').length > 0) {
+      const released = candidates(enterprise, 'DOMESTIC_RELEASE');
+      if (released.length > 0) {
         if (enterprise.profile.aeoStatus === 'NONE') add('release without AEO', { enterprise, type: 'DOMESTIC_RELEASE', zone });
-        else if (lane === 'ANY') add('release awaiting duties', { enterprise, type: 'DOMESTIC_RELEASE', zone });
+        // Finished goods of the zone go duty-free: their bill is settled on issue and nothing waits.
+        else if (lane === 'ANY' && released.some((item) => !has(item, 'output'))) add('release awaiting duties', { enterprise, type: 'DOMESTIC_RELEASE', zone });
       }
     }
   }
@@ -206,7 +270,7 @@ function roadContainer(rng: Rng): string[] {
   return [containerNumber(rng, rng.pick(rng.pick(SEA_CARRIERS).prefixes))];
 }
 
-function line(rng: Rng, item: WorldItem, origin: string, quantity: number): LineInput {
+function line(rng: Rng, item: WorldItem, origin: string, quantity: Decimal.Value, extra: Partial<LineInput> = {}): LineInput {
   const { profile } = item;
   const qty = new Decimal(quantity);
   const netMass = Decimal.max(qty.times(profile.netKg).toDecimalPlaces(3), new Decimal('0.001'));
@@ -222,17 +286,41 @@ function line(rng: Rng, item: WorldItem, origin: string, quantity: number): Line
     netMass: netMass.toFixed(3),
     grossMass: grossMass.toFixed(3),
     customsValue: qty.times(unitCents).div(100).toFixed(2),
+    ...extra,
   };
 }
 
-function quantityFor(rng: Rng, item: WorldItem, type: DeclarationType, focus?: Focus): number {
+/** Quantity of goods arriving on one line. */
+function arrivingQuantity(rng: Rng, item: WorldItem, focus?: Focus): number {
   const [low, high] = item.profile.quantity;
   if (focus?.tag === 'phones' && has(item, 'phones')) return rng.int(1_700, 3_200);
-  const whole = rng.int(low, high);
-  // Destruction concerns a damaged or spoiled part of a lot; a transfer moves part of the stock.
-  if (type === 'DESTRUCTION') return Math.max(1, Math.round(whole * (rng.int(2, 8) / 100)));
-  if (type === 'TRANSFER') return Math.max(1, Math.round(whole * (rng.int(20, 60) / 100)));
-  return whole;
+  return rng.int(low, high);
+}
+
+/** Part of what the book holds free that a line of this type takes: whole units, at least one. */
+function leavingQuantity(rng: Rng, item: WorldItem, type: DeclarationType, free: Decimal): Decimal | null {
+  const whole = free.floor();
+  if (whole.lt(1)) return null;
+  let share: number;
+  switch (type) {
+    case 'DESTRUCTION':
+      // What processing rejected goes in full; of other goods, a damaged or spoiled part.
+      share = has(item, 'byproduct') ? 100 : rng.int(2, 8);
+      break;
+    case 'EXPORT':
+      share = rng.chance(0.3) ? 100 : rng.int(30, 90);
+      break;
+    case 'DOMESTIC_RELEASE':
+      share = rng.int(15, 60);
+      break;
+    case 'TRANSFER':
+    case 'PROCESSING':
+    case 'ADMISSION':
+    case 'DOMESTIC_ADMISSION':
+      share = rng.int(20, 60);
+      break;
+  }
+  return Decimal.max(whole.times(share).div(100).floor(), 1);
 }
 
 function originFor(rng: Rng, item: WorldItem, type: DeclarationType, focus?: Focus): string {
@@ -255,16 +343,101 @@ function focusItems(enterprise: WorldEnterprise, focus: Focus): WorldItem[] {
   return enterprise.items.filter((item) => has(item, focus.tag));
 }
 
-function chooseItems(rng: Rng, intent: Intent): WorldItem[] {
-  const pool = candidates(intent.enterprise, intent.type);
-  let count: number = rng.weighted([[1, 50], [2, 30], [3, 15], [4, 5]] as const);
-  if (intent.type === 'PROCESSING') count = rng.int(2, 4);
-  if (intent.type === 'DESTRUCTION') count = 1;
-  if (!intent.focus) return rng.sample(pool, count);
-  const first = rng.pick(focusItems(intent.enterprise, intent.focus));
-  // Restricted goods travel alone; a focused line may share the declaration with ordinary goods.
-  if (intent.focus.tag === 'restricted') return [first];
-  return [first, ...rng.sample(pool.filter((item) => item.id !== first.id), count - 1)];
+function lineCount(rng: Rng, type: DeclarationType): number {
+  if (type === 'DESTRUCTION') return 1;
+  return rng.weighted([[1, 50], [2, 30], [3, 15], [4, 5]] as const);
+}
+
+/** Goods arriving: items of the catalogue (all of them when stocking), all kept in the same book. */
+function arrivingLines(rng: Rng, intent: Intent): { bookId: string; lines: LineInput[] } | null {
+  const { enterprise, type, zone, focus } = intent;
+  const pool = candidates(enterprise, type);
+  let items: WorldItem[];
+  if (intent.stocking) items = pool;
+  else if (!focus) items = rng.sample(pool, lineCount(rng, type));
+  else {
+    const first = rng.pick(focusItems(enterprise, focus));
+    // Restricted goods travel alone; a focused line may share the declaration with ordinary goods.
+    items = focus.tag === 'restricted' ? [first] : [first, ...rng.sample(pool.filter((item) => item.id !== first.id), lineCount(rng, type) - 1)];
+  }
+  const book = items[0] ? bookFor(enterprise, zone.id, items[0]) : undefined;
+  if (!book) return null;
+  const kept = items.filter((item) => bookFor(enterprise, zone.id, item)?.id === book.id);
+  return { bookId: book.id, lines: kept.map((item) => line(rng, item, originFor(rng, item, type, focus), arrivingQuantity(rng, item, focus))) };
+}
+
+/** Goods leaving a book: items the book holds free, part of each. Null when it holds none of them. */
+async function leavingLines(rng: Rng, intent: Intent, stock: StockLookup): Promise<{ bookId: string; lines: LineInput[] } | null> {
+  const { enterprise, type, zone } = intent;
+  const pool = candidates(enterprise, type);
+  const books = [...new Set(pool.flatMap((item) => bookFor(enterprise, zone.id, item)?.id ?? []))];
+  const free = new Map<string, Decimal>();
+  for (const bookId of books) {
+    for (const [itemId, quantity] of await stock.free(bookId)) if (quantity.gte(1)) free.set(`${bookId}|${itemId}`, quantity);
+  }
+  const held = (item: WorldItem) => {
+    const bookId = bookFor(enterprise, zone.id, item)?.id;
+    return bookId ? free.get(`${bookId}|${item.id}`) : undefined;
+  };
+  const stocked = pool.filter((item) => held(item) !== undefined);
+  const first = stocked.length > 0 ? rng.pick(stocked) : undefined;
+  const book = first ? bookFor(enterprise, zone.id, first) : undefined;
+  if (!first || !book) return null;
+  const others = stocked.filter((item) => item.id !== first.id && bookFor(enterprise, zone.id, item)?.id === book.id);
+  const items = [first, ...rng.sample(others, lineCount(rng, type) - 1)];
+  const lines: LineInput[] = [];
+  for (const item of items) {
+    const quantity = leavingQuantity(rng, item, type, held(item) as Decimal);
+    if (!quantity) continue;
+    const tariff = type === 'DOMESTIC_RELEASE' && item.profile.tariffCode ? { tariffCode: item.profile.tariffCode } : {};
+    lines.push(line(rng, item, originFor(rng, item, type), quantity, tariff));
+  }
+  return lines.length > 0 ? { bookId: book.id, lines } : null;
+}
+
+/**
+ * A processing run in whole batches, as many as the inputs in the book allow (up to four): each
+ * input as the bill of materials says (now and then one piece off, as counts at a line are), the
+ * output, and the scrap the bill expects. An off-spec run breaks some of the fragile input on the
+ * line: more of it is consumed, and the broken pieces are booked as waste.
+ */
+async function processingLines(rng: Rng, intent: Intent, stock: StockLookup): Promise<{ bookId: string; lines: LineInput[] } | null> {
+  const { enterprise, zone } = intent;
+  const made = bomOf(enterprise);
+  const book = bookOf(enterprise, zone.id, 'PROCESSING');
+  if (!made || !book) return null;
+  const { bom, output, waste, inputs } = made;
+  const free = await stock.free(book.id);
+  // Starts per batch: the batch's good outputs over the yield.
+  const starts = new Decimal(bom.batch).div(bom.yield);
+  const breakage = intent.offSpec ? new Decimal(rng.int(4, 7)).div(100) : new Decimal(0);
+  const fragile = (i: (typeof inputs)[number]) => i.item.profile.partNumber === bom.fragile;
+  const batchesFor = (i: (typeof inputs)[number]) => {
+    // Room for the breakage and a miscount.
+    const perBatch = starts.times(i.input.quantityPerOutput).times(fragile(i) ? breakage.plus(1) : 1);
+    return (free.get(i.item.id) ?? new Decimal(0)).minus(1).div(perBatch).floor().toNumber();
+  };
+  const batches = Math.min(rng.int(2, 4), ...inputs.map(batchesFor));
+  if (batches < 1) return null;
+
+  const miscounted = rng.chance(0.3) ? rng.pick(inputs.filter((i) => !fragile(i))) : undefined;
+  const lines: LineInput[] = [];
+  const scrapLines: LineInput[] = [];
+  let broken = new Decimal(0);
+  for (const i of inputs) {
+    const expected = starts.times(i.input.quantityPerOutput).times(batches);
+    let quantity = expected;
+    if (fragile(i)) {
+      broken = expected.times(breakage).ceil();
+      quantity = expected.plus(broken);
+    }
+    if (i === miscounted) quantity = quantity.plus(rng.pick([-1, 1]));
+    lines.push(line(rng, i.item, originFor(rng, i.item, 'PROCESSING'), quantity, { processingRole: 'INPUT' }));
+    if (i.scrap && i.input.scrapShare) scrapLines.push(line(rng, i.scrap, 'US', expected.times(i.input.scrapShare), { processingRole: 'SCRAP' }));
+  }
+  lines.push(line(rng, output, 'US', new Decimal(bom.batch).times(batches), { processingRole: 'OUTPUT' }), ...scrapLines);
+  if (broken.gt(0)) lines.push(line(rng, waste, 'US', broken, { processingRole: 'WASTE' }));
+  return { bookId: book.id, lines };
 }
 
 const REFERENCE_PREFIX: Record<DeclarationType, string> = {
@@ -277,38 +450,43 @@ const REFERENCE_PREFIX: Record<DeclarationType, string> = {
   DESTRUCTION: 'DES-',
 };
 
-/** The body an enterprise user would submit for this intent. */
-export function composeDeclaration(rng: Rng, world: TrafficWorld, intent: Intent): SubmitDeclaration {
-  const { enterprise, type, zone, focus } = intent;
-  const items = chooseItems(rng, intent);
-  const lines = items.map((item) => line(rng, item, originFor(rng, item, type, focus), quantityFor(rng, item, type, focus)));
+/**
+ * The body an enterprise user would submit for this intent, or null when it would take goods out
+ * of a book that holds none of them (the caller declares something else).
+ */
+export async function composeDeclaration(rng: Rng, world: TrafficWorld, intent: Intent, stock: StockLookup): Promise<SubmitDeclaration | null> {
+  const { enterprise, type, zone } = intent;
+  const chosen =
+    type === 'PROCESSING' ? await processingLines(rng, intent, stock) : drawsDown(type) ? await leavingLines(rng, intent, stock) : arrivingLines(rng, intent);
+  if (!chosen) return null;
+  const { bookId, lines } = chosen;
   const grossMass = lines.reduce((sum, l) => sum.plus(l.grossMass), new Decimal(0));
   const origin = lines[0]?.originCountry ?? 'CN';
+  const air = lines.some((l) => enterprise.items.some((item) => item.id === l.itemId && has(item, 'air')));
 
   const body: SubmitDeclaration = {
     type,
     zoneId: zone.id,
+    bookId,
     currency: 'USD',
     traderReference: `${REFERENCE_PREFIX[type]}${rng.digits(type === 'ADMISSION' ? 8 : 6)}`,
     transport: { mode: 'ROAD' },
     lines,
   };
-  const book = bookOf(enterprise, zone.id, type === 'PROCESSING' ? 'PROCESSING' : 'STORAGE');
-  if (book) body.bookId = book.id;
 
   let transport: Transport;
   switch (type) {
     case 'ADMISSION': {
-      const air = AIR_CARRIERS[origin];
-      if (air && items.some((item) => has(item, 'air')) && rng.chance(0.6)) {
+      const carrier = AIR_CARRIERS[origin];
+      if (carrier && air && rng.chance(0.6)) {
         // Air freight lands at JFK and is trucked into the zone under bond.
         transport = {
           mode: 'AIR',
-          vesselOrFlight: `${air.iata}${rng.int(100, 999)}`,
+          vesselOrFlight: `${carrier.iata}${rng.int(100, 999)}`,
           vehiclePlate: plate(rng),
           seals: [`CBP${rng.digits(7)}`],
-          transportDocument: { type: 'AIR_WAYBILL', number: airWaybill(rng, air.awbPrefix) },
-          portOfLoading: air.airport,
+          transportDocument: { type: 'AIR_WAYBILL', number: airWaybill(rng, carrier.awbPrefix) },
+          portOfLoading: carrier.airport,
           portOfDischarge: ARRIVAL_AIRPORT,
         };
       } else {
@@ -377,6 +555,11 @@ export function composeDeclaration(rng: Rng, world: TrafficWorld, intent: Intent
   }
   body.transport = transport;
   return body;
+}
+
+/** A Fedwire IMAD, as the bank quotes it with a payment: the date, the sender's source id and a sequence. */
+export function bankReference(rng: Rng, at: Date): string {
+  return `${at.toISOString().slice(0, 10).replaceAll('-', '')}${rng.pick(['QMGFT015', 'B1QGC04C', 'MMQFMP9T', 'I1B7033R'])}${rng.digits(6)}`;
 }
 
 // --- amendments -------------------------------------------------------------------------------------

@@ -1,17 +1,20 @@
 // Loads the demo administration on a new database: the administration's settings, two
 // foreign-trade zones at the Port of New York and New Jersey with their gates, fictitious
-// enterprises with books and items, a user for every role, and a month of declarations in every
-// type and state. Everything goes through the services, as the API's callers do, so the demo
-// obeys the same rules; only the clock is the demo's own, moved by hand to give past work its moments.
-import type { AppContext } from '../context.ts';
+// enterprises with books, items and a bill of materials, a user for every role, and a month of
+// declarations in every type and state, posted to the books and billed as they go, with two ERP
+// stock reports at the end. Everything goes through the services, as the API's callers do, so the
+// demo obeys the same rules; only the clock is the demo's own, moved by hand to give past work its moments.
+import { Decimal } from 'decimal.js';
+import { createDeclarationStack, type AppContext, type DeclarationStack } from '../context.ts';
+import type { CustomsStatus } from '../books/reconciliation.rules.ts';
 import type { Db } from '../platform/db/db.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { randomPassword } from '../platform/auth/secrets.ts';
-import { createDeclarationService } from '../declarations/declaration.service.ts';
 import { createRegistryService, type RegistryService } from '../registry/registry.service.ts';
 import { allUsers, principalOf, type DemoCast } from './demo.cast.ts';
 import {
   DEMO_ADMINISTRATION,
+  DEMO_BOMS,
   DEMO_DAYS,
   DEMO_ENTERPRISES,
   DEMO_SEED,
@@ -22,9 +25,9 @@ import {
   ZONE_OPERATORS,
   type ZoneCode,
 } from './demo.data.ts';
-import { planHistory, playStory } from './demo.history.ts';
+import { planHistory, playHistory, type PlayEnv, type Task } from './demo.history.ts';
 import { mulberry32, seededRng } from './demo.random.ts';
-import { addDays, atWallTime, DAY, MINUTE, ManualClock, wallTime } from './demo.time.ts';
+import { addDays, atWallTime, DAY, HOUR, MINUTE, ManualClock, wallTime } from './demo.time.ts';
 import type { TrafficWorld, WorldEnterprise, WorldZone } from './demo.traffic.ts';
 
 export interface DemoCredentials {
@@ -152,6 +155,111 @@ async function createDemoUsers(tx: Db, identity: AppContext['identity'], world: 
   return { credentials, cast };
 }
 
+/** The bills of materials of the demo's manufacturers, kept by their own users. */
+async function createBoms(tx: Db, boms: DeclarationStack['bookControl']['boms'], cast: DemoCast, validFrom: string): Promise<void> {
+  for (const demo of DEMO_BOMS) {
+    const enterprise = cast.world.enterprises.find((e) => e.profile.key === demo.enterprise);
+    const trader = enterprise && cast.traders.get(enterprise.id);
+    if (!enterprise || !trader) continue;
+    const itemId = (partNumber: string) => {
+      const item = enterprise.items.find((i) => i.profile.partNumber === partNumber);
+      if (!item) throw new Error(`${enterprise.profile.name} has no item ${partNumber}`);
+      return item.id;
+    };
+    await boms.create(tx, trader, {
+      outputItemId: itemId(demo.output),
+      yield: demo.yield,
+      validFrom,
+      note: demo.note,
+      inputs: demo.inputs.map((input) => ({
+        itemId: itemId(input.partNumber),
+        quantityPerOutput: input.quantityPerOutput,
+        ...(input.scrapShare && input.scrapItem ? { scrapShare: input.scrapShare, scrapItemId: itemId(input.scrapItem) } : {}),
+      })),
+    });
+  }
+}
+
+/**
+ * Books whose enterprises upload yesterday's ERP stock at the end of the month, what their ERP calls
+ * itself, and whether the officer writes the shortage off after the stocktaking.
+ */
+const STOCK_REPORTS: ReadonlyArray<{ enterprise: string; zone: ZoneCode; kind: 'STORAGE' | 'PROCESSING'; source: string; writeOff: boolean }> = [
+  { enterprise: 'meridian', zone: 'FTZ49', kind: 'PROCESSING', source: 'SAP S/4HANA', writeOff: false },
+  { enterprise: 'bayridge', zone: 'FTZ1', kind: 'STORAGE', source: 'NetSuite WMS', writeOff: true },
+];
+
+/**
+ * Yesterday's closing stock as the enterprise's ERP has it: the book's, but for a shortage on the
+ * goods it holds most of and an overage on others (a receipt booked twice). Reconciliation shows
+ * both. Where the report says so, the stocktaking that follows confirms the shortage and the
+ * officer writes it off, with the reason.
+ */
+function stockReportTask(env: PlayEnv, stack: DeclarationStack, report: (typeof STOCK_REPORTS)[number], at: Date): Task[] {
+  const { db, cast, rng, clock } = env;
+  const enterprise = cast.world.enterprises.find((e) => e.profile.key === report.enterprise);
+  const zone = cast.world.zones.find((z) => z.code === report.zone);
+  const book = enterprise?.books.find((b) => b.zoneId === zone?.id && b.kind === report.kind);
+  const trader = enterprise && cast.traders.get(enterprise.id);
+  if (!enterprise || !book || !trader) return [];
+  let shortage: { partNumber: string; quantity: Decimal } | null = null;
+  const upload: Task = {
+    at,
+    async run() {
+      const yesterday = addDays(wallTime(clock.now(), DEMO_TIME_ZONE), -1);
+      const asOf = `${yesterday.year}-${String(yesterday.month).padStart(2, '0')}-${String(yesterday.day).padStart(2, '0')}`;
+      const groups = new Map<string, { partNumber: string; hsCode: string; customsStatus: string; unit: string; quantity: Decimal }>();
+      for (const row of (await stack.books.stock(trader, book.id, { asOf })).items) {
+        if (!row.partNumber) continue;
+        const key = JSON.stringify([row.partNumber, row.hsCode, row.customsStatus, row.unit]);
+        const group = groups.get(key) ?? { partNumber: row.partNumber, hsCode: row.hsCode, customsStatus: row.customsStatus, unit: row.unit, quantity: new Decimal(0) };
+        group.quantity = group.quantity.plus(row.quantity ?? 0);
+        groups.set(key, group);
+      }
+      const held = [...groups.values()].filter((group) => group.quantity.gte(100)).sort((a, b) => b.quantity.comparedTo(a.quantity));
+      const [most, ...others] = held;
+      const over = others.length > 0 ? rng.pick(others) : undefined;
+      const lines = [...groups.values()].map((group) => {
+        let quantity = group.quantity;
+        if (group === most) {
+          const missing = quantity.times(rng.int(3, 6)).div(100).floor();
+          shortage = { partNumber: group.partNumber, quantity: missing };
+          quantity = quantity.minus(missing);
+        } else if (group === over) quantity = quantity.plus(quantity.times(rng.int(2, 4)).div(100).ceil());
+        return { partNumber: group.partNumber, hsCode: group.hsCode, customsStatus: group.customsStatus as CustomsStatus, quantity: quantity.toFixed(), unit: group.unit };
+      });
+      await db.transaction((tx) =>
+        stack.bookControl.stockReports.upload(tx, trader, book.id, {
+          asOf,
+          source: report.source,
+          format: 'JSON',
+          lines,
+          paths: lines.map((_, i) => `/lines/${i}`),
+          asOfPath: '/asOf',
+        }),
+      );
+    },
+  };
+  const writeOff: Task = {
+    at: new Date(at.getTime() + rng.int(25, 50) * MINUTE),
+    async run() {
+      const missing = shortage;
+      const item = missing && enterprise.items.find((i) => i.profile.partNumber === missing.partNumber);
+      if (!missing || !item || missing.quantity.lte(0)) return;
+      const lots = (await stack.books.listLots(cast.officer, book.id, { itemId: item.id, open: true, limit: 100 })).items;
+      const lot = lots.find((l) => new Decimal(l.available).gte(missing.quantity)) ?? lots[0];
+      if (!lot) return;
+      const quantity = Decimal.min(missing.quantity, lot.available);
+      if (quantity.lte(0)) return;
+      const reason =
+        `Stocktaking confirmed the shortage the ${report.source} stock report showed: ${quantity.toFixed()} ${item.profile.unit} of ` +
+        `${item.profile.partNumber} water-damaged in the warehouse and disposed of as refuse; written off`;
+      await db.transaction((tx) => stack.books.adjust(tx, cast.officer, book.id, { lotId: lot.id, quantity: quantity.negated().toFixed(), reason }));
+    },
+  };
+  return report.writeOff ? [upload, writeOff] : [upload];
+}
+
 export async function loadDemo(ctx: AppContext): Promise<{ users: DemoCredentials[] }> {
   const now = ctx.clock.now();
   const adminUser = (await allUsers(ctx.identity)).get('admin');
@@ -166,11 +274,18 @@ export async function loadDemo(ctx: AppContext): Promise<{ users: DemoCredential
   const { credentials, cast } = await ctx.db.transaction((tx) => createDemoUsers(tx, ctx.identity, world));
 
   const rng = seededRng(DEMO_SEED);
-  // Lane draws have their own stream, so changing a rule does not reshuffle the rest of the demo.
-  const declarations = createDeclarationService({ db: ctx.db, clock, reference: ctx.reference, registry, random: mulberry32(DEMO_SEED + 1) });
-  const env = { clock, declarations, cast, rng, now };
-  for (const story of planHistory(rng, world, now)) {
-    await ctx.db.transaction((tx) => playStory(tx, env, story));
+  // Declarations, books, duties and book control as the process has them, on the demo's clock, so
+  // that postings and bills carry the moments of the steps. Lane draws have their own stream, so
+  // changing a rule does not reshuffle the rest of the demo.
+  const stack = createDeclarationStack({ db: ctx.db, clock, reference: ctx.reference, registry, random: mulberry32(DEMO_SEED + 1) });
+  clock.set(new Date(clock.now().getTime() + 30 * MINUTE));
+  await ctx.db.transaction((tx) => createBoms(tx, stack.bookControl.boms, cast, isoDate(clock.now())));
+
+  const env: PlayEnv = { db: ctx.db, clock, stack, cast, rng, now };
+  const tasks: Task[] = [];
+  for (const [index, report] of STOCK_REPORTS.entries()) {
+    tasks.push(...stockReportTask(env, stack, report, new Date(now.getTime() - (3 - index) * HOUR)));
   }
+  await playHistory(env, planHistory(rng, world, now), tasks);
   return { users: credentials };
 }

@@ -1,14 +1,18 @@
 // Keeps demo traffic flowing so the console looks alive: on each tick a demo enterprise submits a
-// declaration, an officer takes the oldest declaration that has waited long enough in a queue, and
-// zone operators confirm that released goods passed the gate. It acts through the same services
-// and principals as people would, finds its cast in the database, and idles when there is no demo.
+// declaration (goods leaving a book are taken from what it holds), the bank pays a waiting bill
+// now and then, an officer takes the oldest declaration that has waited long enough in a queue,
+// and zone operators confirm that released goods passed the gate. It acts through the same
+// services and principals as people would, finds its cast in the database, and idles when there
+// is no demo.
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../platform/auth/principal.ts';
+import { AppError } from '../platform/errors.ts';
 import { findDemoCast, type DemoCast } from './demo.cast.ts';
-import { completionNote, officerFor, operatorFor } from './demo.history.ts';
+import { completionNote, officerFor, openBillOf, operatorFor } from './demo.history.ts';
 import { createRng, type Rng } from './demo.random.ts';
+import { stockOf } from './demo.stock.ts';
 import { MINUTE } from './demo.time.ts';
-import { chooseHeldIntent, chooseIntent, composeDeclaration } from './demo.traffic.ts';
+import { bankReference, chooseHeldIntent, chooseIntent, composeDeclaration } from './demo.traffic.ts';
 
 export interface SimulatorLog {
   info(msg: string): void;
@@ -36,6 +40,7 @@ const WAIT = {
   inspectionOrdered: 5 * MINUTE,
   inspection: 10 * MINUTE,
   gate: 2 * MINUTE,
+  payment: 6 * MINUTE,
 } as const;
 
 const CAST_REFRESH = 5 * MINUTE;
@@ -71,7 +76,12 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
     const intent = rng.chance(HELD_SHARE) ? chooseHeldIntent(rng, cast.world, 'ANY') : chooseIntent(rng, cast.world);
     const trader = cast.traders.get(intent.enterprise.id);
     if (!trader) return;
-    const body = composeDeclaration(rng, cast.world, intent);
+    // Goods that are not in the books are not declared: the enterprise admits goods instead.
+    const stock = stockOf(ctx, trader);
+    const body =
+      (await composeDeclaration(rng, cast.world, intent, stock)) ??
+      (await composeDeclaration(rng, cast.world, { enterprise: intent.enterprise, zone: intent.zone, type: 'ADMISSION' }, stock));
+    if (!body) return;
     await ctx.db.transaction((tx) => ctx.declarations.submit(tx, trader, body));
   }
 
@@ -87,20 +97,38 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
     await ctx.db.transaction((tx) => ctx.declarations.decide(tx, actor, d.id, { action, reason }));
   }
 
+  /** Releases, or rejects when the goods are no longer in the book (taken by someone else since submission). */
+  async function release(officer: Principal, d: Summary, reason: string) {
+    try {
+      await decide(officer, d, 'RELEASE', reason);
+    } catch (error) {
+      // A refusal for the stock only: one for unpaid duties or a changed state is a fault to report.
+      if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error;
+      await decide(officer, d, 'REJECT', 'The goods declared are no longer available in the book; declare again what is held');
+    }
+  }
+
   async function officerDecides(cast: DemoCast, next: Summary): Promise<void> {
     const officer = officerFor(cast, rng, next.zoneId, next.type);
     if (next.state === 'UNDER_INSPECTION') {
-      if (rng.chance(0.85)) await decide(officer, next, 'RELEASE', 'Examination completed: goods as declared');
+      if (rng.chance(0.85)) await release(officer, next, 'Examination completed: goods as declared');
       else await decide(officer, next, 'REJECT', 'Quantity found at examination exceeds the declared quantity by more than 10 %');
     } else if (next.lane === 'RED') {
       await decide(officer, next, 'START_INSPECTION', 'Non-intrusive X-ray scan ordered');
     } else if (next.lane === 'GREEN') {
-      await decide(officer, next, 'RELEASE', 'Duties, taxes and fees paid; released for consumption');
+      await release(officer, next, 'Duties, taxes and fees paid; released for consumption');
     } else if (rng.chance(0.88)) {
-      await decide(officer, next, 'RELEASE', 'Documents checked: invoice, packing list and transport document agree with the declaration');
+      const reason = next.type === 'DOMESTIC_RELEASE' ? 'Documents checked and duties paid; released for consumption' : 'Documents checked: invoice, packing list and transport document agree with the declaration';
+      await release(officer, next, reason);
     } else {
       await decide(officer, next, 'REJECT', 'The invoice does not support the declared transaction value and no proof of payment was provided');
     }
+  }
+
+  /** Whether the declaration waits for its duties: nobody releases it before the bank pays. */
+  async function awaitingDuties(cast: DemoCast, d: Summary): Promise<boolean> {
+    if (d.type !== 'DOMESTIC_RELEASE') return false;
+    return (await openBillOf(ctx.duties, cast.officer, d)) !== null;
   }
 
   /**
@@ -110,9 +138,35 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
   async function officerStep(cast: DemoCast): Promise<void> {
     const assessed = (await queue(cast, 'ASSESSED')).filter((d) => waited(d, d.lane === 'RED' ? WAIT.inspectionOrdered : WAIT.documentCheck));
     const inspected = (await queue(cast, 'UNDER_INSPECTION')).filter((d) => waited(d, WAIT.inspection));
-    const due = [...assessed, ...inspected].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    const waiting = [...assessed, ...inspected].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    const due: Summary[] = [];
+    for (const d of waiting) {
+      // A rejection or an inspection needs no payment; a release does.
+      if (d.state === 'ASSESSED' && d.lane !== 'RED' && (await awaitingDuties(cast, d))) continue;
+      due.push(d);
+    }
     const count = due.length > 10 ? 2 : rng.chance(0.7) ? 1 : 0;
-    for (const next of due.slice(0, count)) await officerDecides(cast, next);
+    for (const next of due.slice(0, count)) {
+      if (next.state === 'UNDER_INSPECTION' && (await awaitingDuties(cast, next))) continue;
+      await officerDecides(cast, next);
+    }
+  }
+
+  /**
+   * The bank confirms payment of the oldest bills that have waited a few minutes, now and then one
+   * (so that some domestic releases are always seen waiting for their duties); a GREEN declaration
+   * is then released at once.
+   */
+  async function bankStep(cast: DemoCast): Promise<void> {
+    const unpaid = (await ctx.duties.listBills(cast.officer, { status: 'UNPAID', limit: 200 })).items.reverse();
+    const due = unpaid.filter((bill) => ctx.clock.now().getTime() - new Date(bill.createdAt).getTime() >= WAIT.payment);
+    const count = due.length > 10 ? 2 : rng.chance(0.5) ? 1 : 0;
+    for (const bill of due.slice(0, count)) {
+      const at = ctx.clock.now();
+      const paidAt = new Date(at.getTime() - rng.int(1, 5) * MINUTE).toISOString();
+      const confirmation = { paymentReference: bill.paymentReference, amount: bill.total, currency: bill.currency, bankReference: bankReference(rng, at), paidAt };
+      await ctx.db.transaction((tx) => ctx.duties.confirmPayment(tx, confirmation));
+    }
   }
 
   /** Zone operators confirm gate passage of released goods, oldest first; a backlog drains two at a time. */
@@ -130,6 +184,7 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
     // Each part runs on its own, so that one refusal does not hold up the rest of the traffic.
     const parts: Array<[string, () => Promise<void>]> = [
       ['submission', () => submitOne(cast)],
+      ['payment', () => bankStep(cast)],
       ['officer decision', () => officerStep(cast)],
       ['gate confirmation', () => gateStep(cast)],
     ];

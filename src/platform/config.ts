@@ -22,6 +22,8 @@ export interface Config {
   bodyLimit: number;
   /** Lifetime of a bearer token issued at login, in seconds. */
   tokenTtlSeconds: number;
+  /** Key of the HMAC with which the bank signs payment confirmations; null refuses them (503). */
+  paymentSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +64,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminPassword !== null && adminPassword.length < 12) {
     throw new ConfigError('CORDON_ADMIN_PASSWORD must be at least 12 characters long');
   }
+  const paymentSecret = env.CORDON_PAYMENT_SECRET || null;
+  if (paymentSecret !== null && paymentSecret.length < 32) {
+    throw new ConfigError('CORDON_PAYMENT_SECRET must be at least 32 characters long');
+  }
   const demo = readBool(env, 'CORDON_DEMO', true);
   return {
     port: readInt(env, 'PORT', 3000, 0, 65535),
@@ -75,5 +81,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     bodyLimit: readInt(env, 'CORDON_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
     tokenTtlSeconds: readInt(env, 'CORDON_TOKEN_TTL', 8 * 3600, 60, 30 * 24 * 3600),
+    paymentSecret,
   };
 }

@@ -69,6 +69,12 @@ export function createBooksService(deps: RegistryDeps) {
   return {
     findBook,
 
+    /** The enterprise's open books in a zone, by code. */
+    async openBooksOf(db: Db, enterpriseId: string, zoneId: string): Promise<Book[]> {
+      const rows = await repo.list(db, { enterpriseId: null, zoneIds: null }, { enterpriseId, zoneId, active: true }, null, 50);
+      return rows.map(presentBook);
+    },
+
     async getBook(principal: Principal, id: string): Promise<Book> {
       const book = await findBook(db, id);
       if (!book || !canSeeRecord(principal, book)) throw notFound('Book');

@@ -31,18 +31,18 @@ export async function createAccount(
   return { id: created.body.id as string, username, password, client: await t.login(username, password) };
 }
 
-export function send(client: ApiClient, method: Method, url: string, body?: unknown): Promise<ApiResponse> {
+export function send(client: ApiClient, method: Method, url: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse> {
   switch (method) {
     case 'GET':
       return client.get(url);
     case 'POST':
-      return client.post(url, body);
+      return client.post(url, body, headers);
     case 'PATCH':
-      return client.patch(url, body);
+      return client.patch(url, body, headers);
     case 'PUT':
-      return client.put(url, body);
+      return client.put(url, body, headers);
     case 'DELETE':
-      return client.delete(url);
+      return client.delete(url, headers);
   }
 }
 

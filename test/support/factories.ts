@@ -40,8 +40,9 @@ export async function createZone(admin: ApiClient, overrides: Record<string, unk
   );
 }
 
+/** An enterprise registered in the zones, with an open storage book in each (declarations post to it). */
 export async function createEnterprise(admin: ApiClient, zoneIds: string[], overrides: Record<string, unknown> = {}) {
-  return expectCreated<{ id: string; name: string }>(
+  const enterprise = expectCreated<{ id: string; name: string }>(
     await admin.post('/api/v1/enterprises', {
       identifier: `EIN-${unique()}`,
       name: `Trader ${unique()}`,
@@ -53,6 +54,13 @@ export async function createEnterprise(admin: ApiClient, zoneIds: string[], over
     }),
     'enterprise',
   );
+  for (const [index, zoneId] of zoneIds.entries()) {
+    expectCreated(
+      await admin.post('/api/v1/books', { enterpriseId: enterprise.id, zoneId, code: `ST${index + 1}`, kind: 'STORAGE', name: 'Storage' }),
+      'book',
+    );
+  }
+  return enterprise;
 }
 
 export async function createUser(t: TestApp, role: string, scope: { enterpriseId?: string; zoneIds?: string[] } = {}) {

@@ -12,6 +12,8 @@ import type { App } from '../../src/platform/http/types.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
+/** The key with which tests sign payment confirmations as the bank would. */
+export const PAYMENT_SECRET = 'payment-secret-for-tests-0123456789abcdef';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -52,7 +54,7 @@ export async function createTestApp(options: { clock?: Clock } = {}): Promise<Te
   }
   const db = await openDb({ databaseUrl, dataDir: null, schema, poolSize: 5 });
   await migrate(db);
-  const config = { ...loadConfig({}), demo: false, simulate: false, databaseUrl };
+  const config = { ...loadConfig({}), demo: false, simulate: false, databaseUrl, paymentSecret: PAYMENT_SECRET };
   const ctx = await createContext(config, db, options.clock);
   await ctx.identity.ensureFirstAdmin(ADMIN_PASSWORD);
   const app = await buildApp(ctx);
