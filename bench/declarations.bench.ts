@@ -96,6 +96,8 @@ async function setUp(url: string, adminPassword: string): Promise<{ trader: Http
     aeoStatus: 'NONE',
   });
   const enterpriseId = stringField(enterprise, 'id', 'POST /api/v1/enterprises');
+  // Admissions post to the enterprise's open book in the zone.
+  await admin.expect('POST', '/api/v1/books', { enterpriseId, zoneId, code: 'WH1', kind: 'STORAGE', name: 'Warehouse 1' });
   const password = `bench-${randomUUID()}`;
   await admin.expect('POST', '/api/v1/users', {
     username: 'bench-trader',

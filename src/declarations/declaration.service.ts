@@ -151,10 +151,17 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
   }
 
   /** Releases through the hooks: refused while something blocks release, or when the stock is not there. */
-  async function release(tx: Db, row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id' | 'state' | 'lane'>, actor: Principal | null, reason: string | null, at: Date) {
+  async function release(
+    tx: Db,
+    row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id' | 'state' | 'lane'>,
+    actor: Principal | null,
+    reason: string | null,
+    at: Date,
+    loaded?: DeclarationSnapshot,
+  ) {
     const actorRole = actor ? actorOf(actor, row) : 'system';
     transition(row.state, 'RELEASE', row.lane, actorRole, reason);
-    const current = await snapshot(tx, row.id);
+    const current = loaded ?? (await snapshot(tx, row.id));
     const blocker = await hooks.releaseBlocker(tx, current);
     if (blocker) throw new AppError('INVALID_TRANSITION', `Cannot RELEASE: ${blocker}`, [{ path: '/action', message: blocker }]);
     await hooks.released(tx, current, at);
@@ -163,14 +170,17 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
   }
 
   /** A GREEN declaration goes at once, unless duties are unpaid or the stock is not there. */
-  async function releaseAutomatically(tx: Db, row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id'>, at: Date) {
-    const reason = 'GREEN lane: released without intervention';
-    const current = await snapshot(tx, row.id);
-    if (await hooks.releaseBlocker(tx, current)) return;
+  async function releaseAutomatically(
+    tx: Db,
+    row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id'>,
+    at: Date,
+    loaded?: DeclarationSnapshot,
+  ) {
     try {
-      await release(tx, { ...row, state: 'ASSESSED', lane: 'GREEN' }, null, reason, at);
+      await release(tx, { ...row, state: 'ASSESSED', lane: 'GREEN' }, null, 'GREEN lane: released without intervention', at, loaded);
     } catch (error) {
-      // The stock may have gone since submission; the declaration waits for an officer instead.
+      // Refused before anything is written (duties unpaid, or the stock has gone since submission):
+      // the declaration waits for payment or for an officer instead.
       if (error instanceof AppError && error.status < 500) return;
       throw error;
     }
@@ -224,8 +234,9 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
     transition('SUBMITTED', 'ASSESS', decision.lane, 'system', null);
     await repo.setAssessment(tx, row.id, decision.lane, decision.score, decision.reasons, at);
     await record(tx, row, { action: 'ASSESS', from: 'SUBMITTED', to: 'ASSESSED', lane: decision.lane, actor: null, reason: decision.reasons.join('; '), at });
-    await hooks.assessed(tx, await snapshot(tx, row.id), at);
-    if (decision.lane === 'GREEN' && administration.selectivity.autoReleaseGreen) await releaseAutomatically(tx, row, at);
+    const current = await snapshot(tx, row.id);
+    await hooks.assessed(tx, current, at);
+    if (decision.lane === 'GREEN' && administration.selectivity.autoReleaseGreen) await releaseAutomatically(tx, row, at, current);
   }
 
   async function detail(tx: Db, principal: Principal, id: string) {
