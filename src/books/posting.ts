@@ -15,7 +15,7 @@ import type { RegistryService } from '../registry/registry.service.ts';
 import { allocate, type Allocation, type Need, type Supply } from './allocation.ts';
 import { booksRepository as repo, type LockedLot, type LotDelta, type NewLot, type NewMovement, type ReservationRow } from './books.repository.ts';
 import type { LotKind, MovementKind } from './books.schemas.ts';
-import { admittedForeignStatus, dominantOrigin, earliestAdmission, movementValue, producedStatus, unitValueOf } from './processing.ts';
+import { admittedForeignStatus, dominantOrigin, earliestAdmission, movementValue, producedStatus, unitValueOf, type Admission } from './processing.ts';
 
 type Line = DeclarationSnapshot['lines'][number];
 
@@ -216,18 +216,21 @@ export function createBookHooks(deps: { registry: RegistryService }): Declaratio
     return { taken, movements };
   }
 
-  async function receive(tx: Db, d: DeclarationSnapshot, at: Date, actor: Principal | null) {
-    const book = await bookOf(tx, d.bookId);
-    const { statusModel } = await registry.getAdministration(tx);
-    const customsStatus = d.type === 'DOMESTIC_ADMISSION' ? 'DOMESTIC' : admittedForeignStatus(statusModel);
-    const specs: LotSpec[] = d.lines.map((line) => ({
-      kind: 'GOODS',
+  /** A new lot for a declaration line received into the book at `at`. */
+  function lotOfLine(
+    d: DeclarationSnapshot,
+    line: DeclarationSnapshot['lines'][number],
+    at: Date,
+    of: Pick<LotSpec, 'kind' | 'customsStatus' | 'originCountry' | 'sourceLotIds'> & { admission: Admission },
+  ): LotSpec {
+    return {
+      kind: of.kind,
       itemId: line.itemId,
       partNumber: line.partNumber,
       hsCode: line.hsCode,
       description: line.description,
-      customsStatus,
-      originCountry: line.originCountry,
+      customsStatus: of.customsStatus,
+      originCountry: of.originCountry,
       unit: line.unit,
       quantity: line.quantity,
       unitValue: unitValueOf(line.customsValue, line.quantity),
@@ -236,10 +239,19 @@ export function createBookHooks(deps: { registry: RegistryService }): Declaratio
       receivingDeclarationId: d.id,
       receivingLineNo: line.lineNo,
       receiptDate: dayOf(at),
-      firstAdmissionDeclarationId: d.id,
-      firstAdmissionDate: dayOf(at),
-      sourceLotIds: [],
-    }));
+      firstAdmissionDeclarationId: of.admission.declarationId,
+      firstAdmissionDate: of.admission.date,
+      sourceLotIds: of.sourceLotIds,
+    };
+  }
+
+  async function receive(tx: Db, d: DeclarationSnapshot, at: Date, actor: Principal | null) {
+    const book = await bookOf(tx, d.bookId);
+    const { statusModel } = await registry.getAdministration(tx);
+    const customsStatus = d.type === 'DOMESTIC_ADMISSION' ? 'DOMESTIC' : admittedForeignStatus(statusModel);
+    const specs = d.lines.map((line) =>
+      lotOfLine(d, line, at, { kind: 'GOODS', customsStatus, originCountry: line.originCountry, admission: { declarationId: d.id, date: dayOf(at) }, sourceLotIds: [] }),
+    );
     const movements = await createLots(tx, book, specs, 'RECEIPT', d, at);
     await announce(tx, book, d, movements, specs.length, actor);
   }
@@ -296,26 +308,7 @@ export function createBookHooks(deps: { registry: RegistryService }): Declaratio
     const specs: LotSpec[] = [];
     for (const line of d.lines) {
       if (line.processingRole === null || line.processingRole === 'INPUT') continue;
-      specs.push({
-        kind: kindOf[line.processingRole],
-        itemId: line.itemId,
-        partNumber: line.partNumber,
-        hsCode: line.hsCode,
-        description: line.description,
-        customsStatus,
-        originCountry: origin ?? line.originCountry,
-        unit: line.unit,
-        quantity: line.quantity,
-        unitValue: unitValueOf(line.customsValue, line.quantity),
-        currency: d.currency,
-        location: null,
-        receivingDeclarationId: d.id,
-        receivingLineNo: line.lineNo,
-        receiptDate: dayOf(at),
-        firstAdmissionDeclarationId: admission.declarationId,
-        firstAdmissionDate: admission.date,
-        sourceLotIds,
-      });
+      specs.push(lotOfLine(d, line, at, { kind: kindOf[line.processingRole], customsStatus, originCountry: origin ?? line.originCountry, admission, sourceLotIds }));
     }
     const produced = await createLots(tx, book, specs, 'PRODUCTION', d, at);
     await announce(tx, book, d, [...movements, ...produced], specs.length, actor);
