@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The console's browser tests need Chromium and a built console: `npm run test:browser`.
+    exclude: ['test/browser/**', 'node_modules/**'],
     // Each test file starts its own database; two workers match the CI machine's two cores.
     pool: 'forks',
     maxWorkers: 2,

@@ -12,6 +12,7 @@ import type { AppContext } from './context.ts';
 import type { App } from './platform/http/types.ts';
 import { registerAccessControl } from './platform/http/access.ts';
 import { registerErrorHandling } from './platform/http/errors.plugin.ts';
+import { closeUnusedConnections } from './platform/http/connections.ts';
 import { ErrorBody } from './platform/http/schemas.ts';
 import { registerIdentityRoutes } from './identity/identity.routes.ts';
 import { registerReferenceRoutes } from './reference/reference.routes.ts';
@@ -20,6 +21,9 @@ import { registerDeclarationRoutes } from './declarations/declaration.routes.ts'
 import { registerBooksRoutes } from './books/books.routes.ts';
 import { registerBookControlRoutes } from './books/reconciliation.routes.ts';
 import { registerDutiesRoutes } from './duties/duties.routes.ts';
+import { registerAnalyticsRoutes } from './analytics/analytics.routes.ts';
+import { registerLiveRoutes } from './live/live.routes.ts';
+import { registerConsole } from './console/console.plugin.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -58,6 +62,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
         imgSrc: ["'self'", 'data:', 'blob:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         workerSrc: ["'self'", 'blob:'],
+        // The console is also opened over plain HTTP on a local network (tablets at the gate):
+        // upgrading its requests to HTTPS would break it there.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -81,6 +88,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
   registerAccessControl(app, (token) => ctx.identity.authenticate(token));
+  closeUnusedConnections(app);
 
   app.get(
     '/health',
@@ -102,6 +110,10 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerBooksRoutes(app, ctx);
   registerBookControlRoutes(app, ctx);
   registerDutiesRoutes(app, ctx);
+  registerAnalyticsRoutes(app, ctx);
+  registerLiveRoutes(app, ctx);
+  // Last: the console answers every GET path that nothing above claims.
+  await registerConsole(app);
 
   await app.ready();
   return app;

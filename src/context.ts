@@ -12,6 +12,8 @@ import { createBooksService } from './books/books.service.ts';
 import { createBookControlService } from './books/reconciliation.context.ts';
 import { combineHooks } from './declarations/declaration.hooks.ts';
 import { createDutiesService } from './duties/duties.service.ts';
+import { createAnalyticsService } from './analytics/analytics.service.ts';
+import { createLiveService } from './live/live.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -50,7 +52,9 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
   const identity = createIdentityService({ db, clock, tokenTtlSeconds: config.tokenTtlSeconds });
   const registry = createRegistryService({ db, clock, reference });
   const { books, duties, declarations, bookControl } = createDeclarationStack({ db, clock, reference, registry });
-  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties };
+  const analytics = createAnalyticsService({ db, clock, reference, registry });
+  const live = createLiveService({ db, clock, identity });
+  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live };
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>;

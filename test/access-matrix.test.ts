@@ -22,6 +22,7 @@ import {
   type Account,
   type Method,
 } from './support/access.ts';
+import { openEventStream } from './support/event-stream.ts';
 
 // --- the policy ----------------------------------------------------------------------------------
 
@@ -121,6 +122,12 @@ const POLICY = {
   'GET /api/v1/bills/{id}': ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'enterprise_user'],
   'POST /api/v1/bills/{id}/guarantee': ['customs_officer', 'admin'],
   'POST /api/v1/payments/confirmations': 'public',
+  // analytics: everyone reads the dashboard within their scope (an enterprise user its own figures)
+  'GET /api/v1/analytics/dashboard': EVERYONE,
+  'GET /api/v1/analytics/time-release': EVERYONE,
+  // live events: every signed-in role, filtered per event; the stream is opened with a ticket
+  'POST /api/v1/events/tickets': EVERYONE,
+  'GET /api/v1/events/stream': EVERYONE,
 } as const satisfies Record<string, Policy>;
 
 type Route = keyof typeof POLICY;
@@ -255,6 +262,8 @@ interface Call {
   headers?: Record<string, string>;
   /** Send with this client instead of the role's usual one (a fresh session for logout). */
   client?: ApiClient;
+  /** A Server-Sent Events stream: opened over real HTTP and closed once it has begun. */
+  stream?: true;
 }
 
 /**
@@ -421,6 +430,17 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
         headers: { 'content-type': 'application/json', 'x-cordon-signature': signPayment(PAYMENT_SECRET, raw) },
       };
     },
+    'GET /api/v1/analytics/dashboard': () => ({ url: '/api/v1/analytics/dashboard' }),
+    'GET /api/v1/analytics/time-release': () => ({ url: '/api/v1/analytics/time-release' }),
+    'POST /api/v1/events/tickets': () => ({ url: '/api/v1/events/tickets' }),
+    // A browser's way in: a ticket asked for with the account's token opens the stream; anonymous has none.
+    'GET /api/v1/events/stream': async (who) => {
+      const own = account(who);
+      if (!own) return { url: '/api/v1/events/stream', stream: true };
+      const ticket = await own.client.post('/api/v1/events/tickets');
+      if (ticket.status !== 201) throw new Error(`asking for a stream ticket failed (${ticket.status}): ${JSON.stringify(ticket.body)}`);
+      return { url: `/api/v1/events/stream?ticket=${ticket.body.ticket}`, stream: true };
+    },
   };
 }
 
@@ -460,6 +480,16 @@ describe('access matrix', () => {
   };
   const clientOf = (who: Who): ApiClient => (who === 'anonymous' ? t.anonymous : w().accounts[who].client);
   let calls: ReturnType<typeof requests>;
+  let listening: Promise<string> | undefined;
+
+  /** Opens an event stream over real HTTP, waits until it is live (or refused), and closes it. */
+  async function beginStream(url: string): Promise<ApiResponse> {
+    listening ??= t.app.listen({ port: 0, host: '127.0.0.1' });
+    const stream = await openEventStream(await listening, url);
+    if (stream.status === 200) await stream.next((message) => message.event === 'ready');
+    stream.close();
+    return { status: stream.status, body: stream.body, headers: Object.fromEntries(stream.headers) };
+  }
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -594,7 +624,7 @@ describe('access matrix', () => {
 
     it.each(named(cells, (cell) => cell.name))('%s', async (_name, { who, expected }) => {
       const call = await calls[route](who);
-      const response = await send(call.client ?? clientOf(who), method, call.url, call.body, call.headers);
+      const response = call.stream ? await beginStream(call.url) : await send(call.client ?? clientOf(who), method, call.url, call.body, call.headers);
       if (expected === '401') expectUnauthenticated(response);
       else if (expected === '403') expectForbidden(response);
       else expectAllowed(response);

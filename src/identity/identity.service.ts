@@ -53,6 +53,25 @@ export function presentApiKey(row: ApiKeyRow) {
   };
 }
 
+function principalFromKey(key: ApiKeyRow): Principal {
+  return {
+    kind: 'api_key',
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    enterpriseId: key.enterprise_id,
+    zoneIds: key.zone_ids,
+    scopes: key.scopes,
+  };
+}
+
+/** The key id of a well-formed API key, in UUID form, with its secret. */
+function parseApiKey(token: string): { id: string; secret: string } | null {
+  const match = /^cdn_k_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match?.[1] || !match[2]) return null;
+  return { id: match[1].replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'), secret: match[2] };
+}
+
 function principalFromUser(row: UserRow): Principal {
   return {
     kind: 'user',
@@ -152,24 +171,41 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
         return user ? principalFromUser(user) : null;
       }
       if (token.startsWith(KEY_PREFIX)) {
-        const match = /^cdn_k_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(token);
-        if (!match?.[1] || !match[2]) return null;
-        const id = match[1].replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-        const key = await repo.findApiKey(db, id);
+        const parsed = parseApiKey(token);
+        if (!parsed) return null;
+        const key = await repo.findApiKey(db, parsed.id);
         if (!key || key.revoked_at || (key.expires_at && key.expires_at <= clock.now())) return null;
         const expected = Buffer.from(key.secret_hash, 'hex');
-        const actual = Buffer.from(sha256Hex(match[2]), 'hex');
+        const actual = Buffer.from(sha256Hex(parsed.secret), 'hex');
         if (!timingSafeEqual(expected, actual)) return null;
         await repo.touchApiKey(db, key.id);
-        return {
-          kind: 'api_key',
-          id: key.id,
-          name: key.name,
-          role: key.role,
-          enterpriseId: key.enterprise_id,
-          zoneIds: key.zone_ids,
-          scopes: key.scopes,
-        };
+        return principalFromKey(key);
+      }
+      return null;
+    },
+
+    /**
+     * A reference to the credential behind an authenticated bearer token that holds no secret: the
+     * session's stored hash, or the API key's id. Long-lived consumers (the event stream) keep it to
+     * check later that the session or key is still valid.
+     */
+    credentialOf(token: string): string | null {
+      if (token.startsWith(SESSION_PREFIX)) return `session:${sha256Hex(token)}`;
+      const key = token.startsWith(KEY_PREFIX) ? parseApiKey(token) : null;
+      return key ? `api_key:${key.id}` : null;
+    },
+
+    /** The principal of a credential reference while its session or API key is valid; null once it is not. */
+    async authenticateCredential(credential: string): Promise<Principal | null> {
+      const [kind, reference] = credential.split(':', 2);
+      if (kind === 'session' && reference) {
+        const user = await repo.findActiveSessionUser(db, reference);
+        return user ? principalFromUser(user) : null;
+      }
+      if (kind === 'api_key' && reference && UUID_PATTERN.test(reference)) {
+        const key = await repo.findApiKey(db, reference);
+        if (!key || key.revoked_at || (key.expires_at && key.expires_at <= clock.now())) return null;
+        return principalFromKey(key);
       }
       return null;
     },
