@@ -180,8 +180,7 @@ function LotsTab({ book }: { book: Book }) {
             <tr>
               <th scope="col">Lot</th>
               <th scope="col">Part number</th>
-              <th scope="col">Description</th>
-              <th scope="col">Status</th>
+              <th scope="col">Description and status</th>
               <th scope="col">Origin</th>
               <th scope="col" className="num">
                 Received
@@ -202,8 +201,10 @@ function LotsTab({ book }: { book: Book }) {
                   </Link>
                 </td>
                 <td className="mono">{lot.partNumber ?? '—'}</td>
-                <td className="wrap">{lot.description}</td>
-                <td>{humanize(lot.customsStatus)}</td>
+                <td className="wrap">
+                  {lot.description}
+                  <div className="muted small">{humanize(lot.customsStatus)}</div>
+                </td>
                 <td>{lot.originCountry}</td>
                 <td className="num nowrap">
                   {formatDecimal(lot.receivedQuantity)} {lot.unit}

@@ -10,10 +10,11 @@ import { Empty, ErrorMessage, Loading, PageHeader, Section, Tag } from '../compo
 import { formatDate, formatDateTime, formatDecimal, formatMoney, humanize } from '../lib/format.ts';
 import { useResource } from '../lib/use-resource.ts';
 
+/** Why a discrepancy is flagged, in the words of the thresholds shown above the table. */
 const FLAG_TEXT: Record<string, string> = {
-  SHARE: 'Over the share threshold',
-  VALUE: 'Over the value threshold',
-  NOT_IN_BOOK: 'Not in the book',
+  SHARE: 'share',
+  VALUE: 'value',
+  NOT_IN_BOOK: 'not in book',
 };
 
 export function ReconciliationPage() {
@@ -107,8 +108,7 @@ export function ReconciliationPage() {
               <thead>
                 <tr>
                   <th scope="col">Part number</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">Description and status</th>
                   <th scope="col">Kind</th>
                   <th scope="col" className="num">
                     Book
@@ -125,15 +125,17 @@ export function ReconciliationPage() {
                   <th scope="col" className="num">
                     Value
                   </th>
-                  <th scope="col">Flag</th>
+                  <th scope="col">Flagged for</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((d) => (
                   <tr key={d.lineNo} className={d.flagged ? 'row-flagged' : ''}>
                     <td className="mono">{d.partNumber ?? d.hsCode}</td>
-                    <td className="wrap">{d.description ?? '—'}</td>
-                    <td className="wrap">{humanize(d.customsStatus)}</td>
+                    <td className="wrap">
+                      {d.description ?? '—'}
+                      <div className="muted small">{humanize(d.customsStatus)}</div>
+                    </td>
                     <td>
                       <Tag tone={d.kind === 'SHORTAGE' ? 'bad' : 'warn'}>{humanize(d.kind)}</Tag>
                     </td>
@@ -146,11 +148,11 @@ export function ReconciliationPage() {
                     </td>
                     <td className="num">{share(d.share)}</td>
                     <td className="num nowrap">{formatMoney(d.value, d.currency)}</td>
-                    <td className="wrap">
+                    <td>
                       {d.flagged ? (
-                        <span className="flag">
+                        <span className="flag" title="Over the reconciliation thresholds">
                           <span aria-hidden="true">⚑ </span>
-                          {d.flagReasons.map((reason) => FLAG_TEXT[reason] ?? humanize(reason)).join('; ')}
+                          {d.flagReasons.map((reason) => FLAG_TEXT[reason] ?? humanize(reason)).join(', ')}
                         </span>
                       ) : (
                         <span className="muted">Within thresholds</span>
