@@ -1,15 +1,33 @@
 // The console's main journeys in Chromium against a real server: a trader declares (a bad container
 // number is refused at its field, then corrected), an officer sees the declaration arrive live,
 // opens it and releases it, and the dashboard's counts follow; an auditor reads but cannot act;
-// a trader cannot open another enterprise's declaration. Screenshots go to test-results/screenshots.
+// a trader cannot open another enterprise's declaration; a trader amends a declaration before
+// inspection; an administrator declares on an enterprise's behalf. Screenshots go to
+// test-results/screenshots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, screenshot, signIn, type WatchedPage } from './support/browser.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 
 // ISO 6346: the same owner, category and serial, with the right and a wrong check digit.
 const GOOD_CONTAINER = 'CSQU3054383';
 const BAD_CONTAINER = 'CSQU3054384';
+
+/** Fills the first line with Bay Ridge's cotton T-shirts and the transport with a vessel. */
+async function fillTeeShirtLine(page: Page): Promise<void> {
+  const itemSelect = page.locator('#field-lines-0-itemId');
+  const option = itemSelect.locator('option', { hasText: 'BRA-TEE-CTN' });
+  await option.waitFor({ state: 'attached' });
+  await itemSelect.selectOption((await option.getAttribute('value')) ?? '');
+  expect(await page.locator('#field-lines-0-hsCode').inputValue()).toBe('610910');
+  await page.locator('#field-lines-0-hsCode-hint').filter({ hasText: /T-shirts/i }).waitFor();
+  await page.locator('#field-lines-0-originCountry').selectOption('BD');
+  await page.locator('#field-lines-0-quantity').fill('6000');
+  await page.locator('#field-lines-0-netMass').fill('1080');
+  await page.locator('#field-lines-0-grossMass').fill('1190');
+  await page.locator('#field-lines-0-customsValue').fill('18000.00');
+  await page.getByLabel('Vessel or flight').fill('MSC ALINA 412W');
+}
 
 describe('console journeys', () => {
   let server: ConsoleServer;
@@ -53,19 +71,8 @@ describe('console journeys', () => {
     await trader.page.getByRole('link', { name: 'New declaration' }).first().click();
     const form = trader.page.getByRole('form', { name: 'New declaration' });
     await form.waitFor();
-    const itemSelect = trader.page.locator('#field-lines-0-itemId');
-    await itemSelect.locator('option', { hasText: 'BRA-TEE-CTN' }).waitFor({ state: 'attached' });
-    const itemValue = await itemSelect.locator('option', { hasText: 'BRA-TEE-CTN' }).getAttribute('value');
-    await itemSelect.selectOption(itemValue ?? '');
-    expect(await trader.page.locator('#field-lines-0-hsCode').inputValue()).toBe('610910');
-    await trader.page.locator('#field-lines-0-hsCode-hint').filter({ hasText: /T-shirts/i }).waitFor();
+    await fillTeeShirtLine(trader.page);
     await trader.page.getByLabel('Your reference').fill('PO-BROWSER-1');
-    await trader.page.locator('#field-lines-0-originCountry').selectOption('BD');
-    await trader.page.locator('#field-lines-0-quantity').fill('6000');
-    await trader.page.locator('#field-lines-0-netMass').fill('1080');
-    await trader.page.locator('#field-lines-0-grossMass').fill('1190');
-    await trader.page.locator('#field-lines-0-customsValue').fill('18000.00');
-    await trader.page.getByLabel('Vessel or flight').fill('MSC ALINA 412W');
 
     const container = trader.page.locator('#field-transport-containers-0');
     await container.fill(BAD_CONTAINER);
@@ -160,4 +167,77 @@ describe('console journeys', () => {
     await screenshot(trader.page, 'trader-other-enterprise-declaration');
     expect(trader.problems()).toEqual([]);
   }, 60_000);
+
+  it('a trader amends a declaration before inspection, with a reason, and it is assessed again', async () => {
+    // A YELLOW declaration of its own (the apparel valuation rule), so it waits for an officer.
+    const traderApi = await server.api('trader.bayridge');
+    const zones = (await traderApi.get('/api/v1/zones')).body.items as Array<{ id: string; code: string }>;
+    const submitted = await traderApi.post('/api/v1/declarations', {
+      type: 'ADMISSION',
+      zoneId: zones.find((zone) => zone.code === 'FTZ1')?.id,
+      currency: 'USD',
+      transport: { mode: 'SEA', vesselOrFlight: 'MSC ALINA 412W', containers: [GOOD_CONTAINER] },
+      lines: [{ hsCode: '610910', description: "Men's cotton T-shirts, knitted", originCountry: 'BD', quantity: '6000', unit: 'H87', netMass: '1080', grossMass: '1190', customsValue: '18000.00' }],
+    });
+    expect(submitted.body).toMatchObject({ state: 'ASSESSED', lane: 'YELLOW' });
+    const target = { id: submitted.body.id as string, reference: submitted.body.reference as string, value: '18000.00' };
+    const newValue = '19234.50';
+
+    const trader = await open();
+    await signIn(trader.page, server.url, 'trader.bayridge', server.password('trader.bayridge'));
+    await trader.page.goto(`${server.url}/declarations/${target.id}`);
+    await trader.page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Amend' }).click();
+    const form = trader.page.getByRole('form', { name: `Amend ${target.reference}` });
+    await form.waitFor();
+    const value = trader.page.locator('#field-lines-0-customsValue');
+    await expect.poll(() => value.inputValue()).toBe(target.value);
+    await value.fill(newValue);
+
+    // No reason: refused at the reason field, nothing sent.
+    await trader.page.getByRole('button', { name: 'Amend declaration' }).click();
+    await trader.page.locator('#field-reason-error').filter({ hasText: 'Give the reason for the amendment' }).waitFor();
+    await screenshot(trader.page, 'trader-amendment-no-reason');
+    await trader.page.getByRole('textbox', { name: 'Reason' }).fill('Supplier corrected the invoice value');
+    await trader.page.getByRole('button', { name: 'Amend declaration' }).click();
+
+    await trader.page.waitForURL(new RegExp(`/declarations/${target.id}$`));
+    await trader.page.locator('.timeline', { hasText: 'Supplier corrected the invoice value' }).waitFor();
+    await trader.page.getByRole('heading', { level: 1 }).filter({ hasText: target.reference }).waitFor();
+    await screenshot(trader.page, 'trader-declaration-amended');
+
+    const after = (await traderApi.get(`/api/v1/declarations/${target.id}`)).body;
+    expect(after.lines[0].customsValue).toBe(newValue);
+    // Assessed again right after the amendment.
+    const actions = (after.history as Array<{ action: string }>).map((step) => step.action);
+    expect(actions).toContain('AMEND');
+    expect(actions[actions.lastIndexOf('AMEND') + 1]).toBe('ASSESS');
+    // The declaration as it stood before is kept.
+    const versions = (await traderApi.get(`/api/v1/declarations/${target.id}/versions`)).body.items as Array<{ reason: string; snapshot: { lines: Array<{ customsValue: string }> } }>;
+    expect(versions.at(-1)).toMatchObject({ reason: 'Supplier corrected the invoice value' });
+    expect(versions.at(-1)?.snapshot.lines[0]?.customsValue).toBe(target.value);
+    expect(trader.problems()).toEqual([]);
+  }, 90_000);
+
+  it('an administrator declares on an enterprise’s behalf', async () => {
+    const admin = await open();
+    await signIn(admin.page, server.url, 'admin', server.password('admin'));
+    await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New declaration' }).click();
+    await admin.page.getByRole('form', { name: 'New declaration' }).waitFor();
+    await admin.page.getByLabel(/^Enterprise declared for/).selectOption({ label: 'Bay Ridge Apparel Imports LLC' });
+    await fillTeeShirtLine(admin.page);
+    await admin.page.getByLabel('Your reference').fill('PO-ON-BEHALF-1');
+    await admin.page.locator('#field-transport-containers-0').fill(GOOD_CONTAINER);
+    await screenshot(admin.page, 'admin-declaration-on-behalf');
+    await admin.page.getByRole('button', { name: 'Submit declaration' }).click();
+    await admin.page.waitForURL(/\/declarations\/[0-9a-f-]{36}$/);
+    const id = admin.page.url().split('/').at(-1) ?? '';
+
+    // The declaration is the enterprise's: its own user reads it.
+    const traderApi = await server.api('trader.bayridge');
+    const declared = await traderApi.get(`/api/v1/declarations/${id}`);
+    expect(declared.status).toBe(200);
+    expect(declared.body.traderReference).toBe('PO-ON-BEHALF-1');
+    expect(declared.body.history[0].actorRole).toBe('admin');
+    expect(admin.problems()).toEqual([]);
+  }, 90_000);
 });

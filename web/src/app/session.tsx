@@ -101,7 +101,12 @@ export function useSession(): Session & { signOut: () => Promise<void> } {
 export const BILL_READERS: readonly Role[] = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'enterprise_user'];
 
 export function canDeclare(principal: Principal): boolean {
-  return principal.role === 'enterprise_user' && principal.enterpriseId !== null;
+  return (principal.role === 'enterprise_user' && principal.enterpriseId !== null) || declaresOnBehalf(principal);
+}
+
+/** Staff who may declare for an enterprise, which they then choose on the form. */
+export function declaresOnBehalf(principal: Principal): boolean {
+  return principal.role === 'admin';
 }
 
 export function canReadBills(principal: Principal): boolean {

@@ -25,7 +25,7 @@ import {
   type TransportMode,
   type Unit,
 } from '../api/types.ts';
-import { canDeclare, useDirectory, useSession } from '../app/session.tsx';
+import { canDeclare, declaresOnBehalf, useDirectory, useSession } from '../app/session.tsx';
 import { ContainerInput } from '../components/container-input.tsx';
 import { Field, fieldId } from '../components/field.tsx';
 import { HsCodeInput } from '../components/hs-code-input.tsx';
@@ -273,12 +273,14 @@ export function DeclarationFormPage() {
   const { id } = useParams();
   const amending = id !== undefined;
   const { principal } = useSession();
-  const { zones, enterpriseById } = useDirectory();
+  const { zones, enterprises, enterpriseById } = useDirectory();
   const navigate = useNavigate();
   const { push } = useToasts();
 
   const existing = useResource<DeclarationDetail>(amending ? `/api/v1/declarations/${encodeURIComponent(id)}` : null);
-  const enterpriseId = amending ? (existing.data?.enterpriseId ?? null) : principal.enterpriseId;
+  const onBehalf = !amending && declaresOnBehalf(principal);
+  const [chosenEnterpriseId, setChosenEnterpriseId] = useState('');
+  const enterpriseId = amending ? (existing.data?.enterpriseId ?? null) : onBehalf ? chosenEnterpriseId || null : principal.enterpriseId;
   const enterprise = enterpriseById(enterpriseId);
 
   const [form, setForm] = useState<FormState>(emptyForm);
@@ -361,7 +363,7 @@ export function DeclarationFormPage() {
     return (
       <>
         <PageHeader title="New declaration" />
-        <Empty>Declarations are submitted by enterprise users, for their own enterprise.</Empty>
+        <Empty>Declarations are submitted by enterprise users for their own enterprise, or by an administrator on an enterprise’s behalf.</Empty>
       </>
     );
   }
@@ -427,7 +429,7 @@ export function DeclarationFormPage() {
         markOwnAction(result.id);
         push({ kind: 'success', title: `${result.reference} amended`, body: `Assessed again: ${result.lane ?? 'no'} lane` });
       } else {
-        const submission: SubmitDeclaration = { ...body, type: form.type, zoneId: form.zoneId };
+        const submission: SubmitDeclaration = { ...body, type: form.type, zoneId: form.zoneId, ...(onBehalf && enterpriseId ? { enterpriseId } : {}) };
         result = await api<DeclarationDetail>('/api/v1/declarations', { method: 'POST', body: submission, idempotencyKey: newIdempotencyKey() });
         markOwnAction(result.id);
         push({ kind: 'success', title: `Declaration ${result.reference} submitted`, body: `${result.lane ?? 'No'} lane · ${humanize(result.state)}` });
@@ -488,6 +490,28 @@ export function DeclarationFormPage() {
 
         <Section title="Declaration" id="general">
           <div className="form-grid">
+            {onBehalf ? (
+              <Field path="/enterpriseId" label="Enterprise declared for" error={err('/enterpriseId')} required>
+                <select
+                  value={chosenEnterpriseId}
+                  onChange={(e) => {
+                    // Zone, book and items belong to the enterprise: a new one starts them afresh.
+                    setChosenEnterpriseId(e.target.value);
+                    setForm((f) => ({ ...f, zoneId: '', bookId: '', lines: f.lines.map((l) => ({ ...l, itemId: '' })) }));
+                    setItems([]);
+                    setBooks([]);
+                    clearError('/enterpriseId');
+                  }}
+                >
+                  <option value="">Choose an enterprise</option>
+                  {enterprises.map((e) => (
+                    <option key={e.id} value={e.id}>
+                      {e.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            ) : null}
             <Field path="/type" label="Type" error={err('/type')} required>
               <select value={form.type} disabled={amending} onChange={(e) => set('type', e.target.value as DeclarationType, '/type')}>
                 {DECLARATION_TYPES.map((t) => (
