@@ -32,7 +32,7 @@ describe('operations dashboard', () => {
   };
   const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const today = dayOf(day0);
-  // Outbox events (the alerts) carry the database's time: the period reaches back to its today.
+  // The period reaches back to the database's today, where sessions live.
   const period = `from=${dayOf(day0 - DAY)}&to=${today}`;
 
   let zoneA: { id: string };
@@ -240,7 +240,14 @@ describe('operations dashboard', () => {
       expect(events.length).toBeGreaterThan(0);
       expect(dashboard.alerts.count).toBe(events.length);
       expect(dashboard.alerts.byType).toEqual({ 'book.discrepancy': events.length });
-      expect(dashboard.alerts.latest[0]).toMatchObject({ eventId: Number(events[0]?.id), type: 'book.discrepancy', zoneId: zoneA.id, kind: 'SHORTAGE' });
+      // At the time of the reconciliation on the service's clock, as its record says.
+      expect(dashboard.alerts.latest[0]).toMatchObject({
+        eventId: Number(events[0]?.id),
+        type: 'book.discrepancy',
+        zoneId: zoneA.id,
+        kind: 'SHORTAGE',
+        at: new Date(start + 625 * MINUTE).toISOString(),
+      });
       expect(dashboard.alerts.latest.length).toBe(Math.min(events.length, 10));
     });
 

@@ -174,6 +174,7 @@ export function createReconciliationService(deps: ReconciliationDeps) {
         zoneId: report.zoneId,
         enterpriseId: report.enterpriseId,
         actorId,
+        at,
         payload: {
           reconciliationId: id,
           stockReportId: report.id,

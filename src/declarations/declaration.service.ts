@@ -30,6 +30,9 @@ export interface DeclarationServiceDeps {
   hooks?: DeclarationHooks;
 }
 
+/** What each recorded step's event names of its declaration. */
+type EventFields = 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id' | 'destination_zone_id' | 'destination_enterprise_id';
+
 const cryptoRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
 
 export function presentSummary(row: DeclarationRow) {
@@ -153,7 +156,7 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
   /** Releases through the hooks: refused while something blocks release, or when the stock is not there. */
   async function release(
     tx: Db,
-    row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id' | 'state' | 'lane'>,
+    row: Pick<DeclarationRow, EventFields | 'state' | 'lane'>,
     actor: Principal | null,
     reason: string | null,
     at: Date,
@@ -172,7 +175,7 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
   /** A GREEN declaration goes at once, unless duties are unpaid or the stock is not there. */
   async function releaseAutomatically(
     tx: Db,
-    row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id'>,
+    row: Pick<DeclarationRow, EventFields>,
     at: Date,
     loaded?: DeclarationSnapshot,
   ) {
@@ -198,7 +201,7 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
 
   async function record(
     tx: Db,
-    row: { id: string; reference: string; type: string; zone_id: string; enterprise_id: string },
+    row: Pick<DeclarationRow, EventFields>,
     step: { action: DeclarationAction; from: DeclarationState | null; to: DeclarationState; lane: Lane | null; actor: Principal | null; reason: string | null; at: Date },
   ) {
     await repo.recordTransition(tx, {
@@ -219,12 +222,23 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       zoneId: row.zone_id,
       enterpriseId: row.enterprise_id,
       actorId: step.actor?.id ?? null,
-      payload: { reference: row.reference, type: row.type, from: step.from, state: step.to, lane: step.lane, reason: step.reason },
+      at: step.at,
+      // A transfer concerns its destination too: the live stream lets that zone's staff and enterprise see it.
+      payload: {
+        reference: row.reference,
+        type: row.type,
+        from: step.from,
+        state: step.to,
+        lane: step.lane,
+        reason: step.reason,
+        destinationZoneId: row.destination_zone_id,
+        destinationEnterpriseId: row.destination_enterprise_id,
+      },
     });
   }
 
   /** Assesses a SUBMITTED declaration into a lane, and releases it at once when GREEN and allowed. */
-  async function assess(tx: Db, row: Pick<DeclarationRow, 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id'>, resolved: ResolvedDeclaration, at: Date) {
+  async function assess(tx: Db, row: Pick<DeclarationRow, EventFields>, resolved: ResolvedDeclaration, at: Date) {
     const { administration } = resolved;
     const decision = selectLane(
       administration.selectivity,
@@ -310,7 +324,15 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
         at,
       });
       await repo.insertLines(tx, id, resolved.currency, resolved.lines);
-      const row = { id, reference: declarationReference, type: input.type, zone_id: input.zoneId, enterprise_id: resolved.enterpriseId };
+      const row = {
+        id,
+        reference: declarationReference,
+        type: input.type,
+        zone_id: input.zoneId,
+        enterprise_id: resolved.enterpriseId,
+        destination_zone_id: resolved.destination?.zoneId ?? null,
+        destination_enterprise_id: resolved.destination?.enterpriseId ?? null,
+      };
       await record(tx, row, { action: 'SUBMIT', from: null, to: 'SUBMITTED', lane: null, actor: principal, reason: null, at });
       await assess(tx, row, resolved, at);
       return detail(tx, principal, id);
@@ -389,8 +411,9 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       await repo.deleteLines(tx, id);
       await repo.insertLines(tx, id, resolved.currency, resolved.lines);
       await repo.setState(tx, id, 'SUBMITTED', at);
-      await record(tx, row, { action: 'AMEND', from: row.state, to: 'SUBMITTED', lane: null, actor: principal, reason, at });
-      await assess(tx, row, resolved, at);
+      const amended = { ...row, destination_zone_id: resolved.destination?.zoneId ?? null, destination_enterprise_id: resolved.destination?.enterpriseId ?? null };
+      await record(tx, amended, { action: 'AMEND', from: row.state, to: 'SUBMITTED', lane: null, actor: principal, reason, at });
+      await assess(tx, amended, resolved, at);
       return detail(tx, principal, id);
     },
 

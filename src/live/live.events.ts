@@ -24,11 +24,15 @@ export interface LiveEvent {
  * Whether the event concerns what the viewer may see: an enterprise user its own enterprise's
  * events only; zone-scoped staff events of their zones only (events of no zone, such as changes of
  * the administration's settings, only to staff of every zone); bills only to those who read bills.
+ * A transfer's steps concern its destination zone and enterprise as much as its origin.
  */
-export function canReceive(viewer: Principal, event: Pick<StoredEvent, 'type' | 'zoneId' | 'enterpriseId'>): boolean {
+export function canReceive(viewer: Principal, event: Pick<StoredEvent, 'type' | 'zoneId' | 'enterpriseId' | 'payload'>): boolean {
+  const payload = event.type.startsWith('declaration.') ? event.payload : {};
+  const zones = [event.zoneId, payload.destinationZoneId];
+  const enterprises = [event.enterpriseId, payload.destinationEnterpriseId];
   if (viewer.role === 'enterprise_user') {
-    if (viewer.enterpriseId === null || event.enterpriseId !== viewer.enterpriseId) return false;
-  } else if (viewer.zoneIds !== null && (event.zoneId === null || !viewer.zoneIds.includes(event.zoneId))) {
+    if (viewer.enterpriseId === null || !enterprises.includes(viewer.enterpriseId)) return false;
+  } else if (viewer.zoneIds !== null && !zones.some((zoneId) => typeof zoneId === 'string' && viewer.zoneIds?.includes(zoneId))) {
     return false;
   }
   if (event.type.startsWith('bill.') && !BILL_READERS.includes(viewer.role)) return false;

@@ -27,6 +27,7 @@ describe('live event stream', () => {
   const clock = { now: () => new Date(Date.now() + skew) };
   let zoneA: { id: string };
   let zoneB: { id: string };
+  let e1: { id: string };
   let trader1: Signed;
   let trader2: Signed;
   let auditor: Signed;
@@ -71,7 +72,7 @@ describe('live event stream', () => {
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     zoneA = await createZone(t.admin);
     zoneB = await createZone(t.admin, { locode: 'USEWR' });
-    const e1 = await createEnterprise(t.admin, [zoneA.id]);
+    e1 = await createEnterprise(t.admin, [zoneA.id]);
     const e2 = await createEnterprise(t.admin, [zoneA.id, zoneB.id]);
     trader1 = await signIn('enterprise_user', { enterpriseId: e1.id });
     trader2 = await signIn('enterprise_user', { enterpriseId: e2.id });
@@ -252,6 +253,31 @@ describe('live event stream', () => {
       expect(stream.status).toBe(400);
       expect(stream.body.error.details).toEqual([{ path: '/headers/last-event-id', message: 'must be a whole number' }]);
     });
+  });
+
+  it("delivers a transfer's steps to its destination zone's staff and destination enterprise as well", async () => {
+    const zoneC = await createZone(t.admin, { locode: 'USLAX' });
+    const traderC = await signIn('enterprise_user', { enterpriseId: (await createEnterprise(t.admin, [zoneC.id])).id });
+    const [destinationTrader, destinationOperator, originOfficer, bystander] = await Promise.all([
+      streamOf(trader1),
+      streamOf(operatorA),
+      streamOf(officerB),
+      streamOf(await signIn('customs_officer', { zoneIds: [zoneC.id] })),
+    ]);
+    // Goods admitted into zone B (where only the second enterprise is) go to the first enterprise in zone A.
+    const admitted = await submit(trader2, zoneB.id);
+    expect((await t.admin.post(`/api/v1/declarations/${admitted.id}/decisions`, { action: 'COMPLETE' })).status).toBe(200);
+    const transfer = await submit(trader2, zoneB.id, { type: 'TRANSFER', destination: { zoneId: zoneA.id, enterpriseId: e1.id } });
+    for (const stream of [destinationTrader, destinationOperator, originOfficer]) {
+      const submitted = await stream.next(step(transfer.id, 'declaration.submit'));
+      expect(submitted.data).toMatchObject({ zoneId: zoneB.id, data: { reference: transfer.reference, declarationType: 'TRANSFER' } });
+    }
+    // A zone that is neither origin nor destination hears nothing of it: its own later declaration
+    // arrives, and events go out in outbox order.
+    const later = await submit(traderC, zoneC.id);
+    await bystander.next(step(later.id, 'declaration.submit'));
+    expect(bystander.messages.filter(about(transfer.id))).toEqual([]);
+    expect(bystander.raw()).not.toContain(transfer.reference);
   });
 
   it(`allows at most ${MAX_STREAMS_PER_PRINCIPAL} streams per principal at once`, async () => {

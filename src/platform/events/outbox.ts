@@ -10,12 +10,17 @@ export interface DomainEvent {
   enterpriseId?: string | null;
   actorId?: string | null;
   payload: Record<string, unknown>;
+  /**
+   * When it happened on the service's clock (the time its change records); the database's time
+   * when omitted. Alerts and live events show this time, so it must agree with the record's.
+   */
+  at?: Date;
 }
 
 export async function appendEvent(db: Db, event: DomainEvent): Promise<void> {
   await db.query(
-    `INSERT INTO outbox (event_type, aggregate_type, aggregate_id, zone_id, enterprise_id, actor_id, payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+    `INSERT INTO outbox (event_type, aggregate_type, aggregate_id, zone_id, enterprise_id, actor_id, payload, occurred_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, COALESCE($8::timestamptz, now()))`,
     [
       event.type,
       event.aggregateType,
@@ -24,6 +29,7 @@ export async function appendEvent(db: Db, event: DomainEvent): Promise<void> {
       event.enterpriseId ?? null,
       event.actorId ?? null,
       JSON.stringify(event.payload),
+      event.at ?? null,
     ],
   );
 }
