@@ -94,13 +94,21 @@ export function registerIdentityRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/v1/users',
-    { config: adminOnly, schema: { tags: ['identity'], querystring: Type.Object(PageQuery), response: { 200: Page(User) } } },
+    {
+      config: adminOnly,
+      schema: {
+        tags: ['identity'],
+        summary: 'Users in username order, with role, scope and whether active',
+        querystring: Type.Object(PageQuery),
+        response: { 200: Page(User) },
+      },
+    },
     (request) => identity.listUsers(request.query.limit ?? 50, request.query.cursor),
   );
 
   app.get(
     '/api/v1/users/:id',
-    { config: adminOnly, schema: { tags: ['identity'], params: IdParams, response: { 200: User } } },
+    { config: adminOnly, schema: { tags: ['identity'], summary: 'A user', params: IdParams, response: { 200: User } } },
     (request) => identity.getUser(request.params.id),
   );
 
@@ -155,7 +163,15 @@ export function registerIdentityRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/v1/api-keys',
-    { config: adminOnly, schema: { tags: ['identity'], querystring: Type.Object(PageQuery), response: { 200: Page(ApiKey) } } },
+    {
+      config: adminOnly,
+      schema: {
+        tags: ['identity'],
+        summary: 'API keys, revoked ones included, without their secrets',
+        querystring: Type.Object(PageQuery),
+        response: { 200: Page(ApiKey) },
+      },
+    },
     (request) => identity.listApiKeys(request.query.limit ?? 50, request.query.cursor),
   );
 

@@ -8,6 +8,17 @@ describe('identity', () => {
   });
   afterAll(() => t.close());
 
+  it('documents every identity route with a summary in the OpenAPI document', async () => {
+    const document = (await t.anonymous.get('/openapi.json')).body as { paths: Record<string, Record<string, { tags?: string[]; summary?: string }>> };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => operation.tags?.includes('identity'))
+        .map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, summary: operation.summary ?? '' })),
+    );
+    expect(operations.map((o) => o.route)).toEqual(expect.arrayContaining(['GET /api/v1/users', 'GET /api/v1/users/{id}', 'GET /api/v1/api-keys']));
+    expect(operations.filter((o) => o.summary.trim() === '').map((o) => o.route)).toEqual([]);
+  });
+
   it('logs in the first admin and tells who the token belongs to', async () => {
     const me = await t.admin.get('/api/v1/auth/me');
     expect(me.status).toBe(200);

@@ -1,6 +1,9 @@
 // A tour of every main page as an officer and as a trader, on a laptop and on a tablet screen:
 // each page loads its data without a console error, and leaves a screenshot for review in
 // test-results/screenshots. Keyboard use of the shell and of the HS code search is checked on the way.
+// The administration's pages (users, settings, tariff, enterprises, the stock-report upload) are
+// shown to an administrator on a 1366×768 laptop and a 768×1024 tablet held upright, and must fit
+// the screen's width.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -41,6 +44,17 @@ async function settle(page: Page, selector: string): Promise<void> {
   await page.locator(selector).first().waitFor();
   await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
 }
+
+/** The page needs no sideways scrolling: wide tables scroll inside their own frame. */
+async function expectFitsWidth(page: Page, name: string): Promise<void> {
+  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+  expect(overflow, `${name} is wider than the screen`).toBeLessThanOrEqual(0);
+}
+
+const ADMIN_SCREENS = [
+  ['laptop-1366', { width: 1366, height: 768 }],
+  ['tablet-768', { width: 768, height: 1024 }],
+] as const;
 
 describe('console tour', () => {
   let server: ConsoleServer;
@@ -138,6 +152,72 @@ describe('console tour', () => {
     }, 180_000);
   }
 
+  for (const [size, viewport] of ADMIN_SCREENS) {
+    it(`shows the administration's pages to an administrator on a ${size} (${viewport.width}×${viewport.height})`, async () => {
+      const admin = await openPage(browser, viewport);
+      const { page } = admin;
+      await signIn(page, server.url, 'admin', server.password('admin'));
+      const visit = async (path: string, ready: string, name: string) => {
+        await page.goto(`${server.url}${path}`);
+        await settle(page, ready);
+        await expectFitsWidth(page, name);
+        await screenshot(page, `${size}-${name}`);
+      };
+
+      // Every page is one click away: under "More" on a laptop, under "Menu" when the bar is full.
+      await page.locator('.nav-more-button').click();
+      await page.locator('#nav-more-list a').first().waitFor();
+      await screenshot(page, `${size}-admin-menu`);
+      expect(await page.locator('#nav-more-list a').allTextContents()).toEqual(
+        expect.arrayContaining(['Enterprises', 'Tariff', 'Settings', 'Users and API keys']),
+      );
+      await page.keyboard.press('Escape');
+      expect(await page.locator('#nav-more-list').count()).toBe(0);
+
+      await visit('/users', 'table[aria-label="Users"] tbody tr', 'users');
+      await page.getByRole('button', { name: 'New user' }).click();
+      await page.getByRole('dialog', { name: 'New user' }).waitFor();
+      await screenshot(page, `${size}-users-new`);
+      await page.keyboard.press('Escape');
+
+      await visit('/settings', 'form[aria-label="Administration"] input', 'settings');
+      await visit('/settings?tab=selectivity', 'table[aria-label="Selectivity rules"] tbody tr', 'settings-selectivity');
+      await page.getByRole('button', { name: /^Change the rule/ }).first().click();
+      await page.getByRole('dialog', { name: /Change the rule/ }).waitFor();
+      await screenshot(page, `${size}-settings-rule`);
+      await page.keyboard.press('Escape');
+      await visit('/settings?tab=reconciliation', 'form[aria-label="Reconciliation thresholds"] input', 'settings-reconciliation');
+      await visit('/settings?tab=excise', 'form[aria-label="Excise"] select', 'settings-excise');
+      await visit('/settings?tab=exchange-rates', 'table[aria-label="Exchange rates"]', 'settings-exchange-rates');
+
+      // The tariff: words find the subheading, which shows its national lines and rates.
+      await visit('/tariff', '#tariff-search-input', 'tariff');
+      await page.getByLabel('HS code or words').fill('smartphones');
+      await page.getByRole('list', { name: 'HS codes found' }).getByRole('button', { name: /8517\.13/ }).click();
+      await settle(page, 'table[aria-label^="National tariff lines"] tbody tr');
+      expect(page.url()).toMatch(/code=851713/);
+      await expectFitsWidth(page, 'tariff-lines');
+      await screenshot(page, `${size}-tariff-lines`);
+
+      await visit('/enterprises', 'table[aria-label="Enterprises"] tbody tr', 'enterprises');
+      await page.locator('table[aria-label="Enterprises"] tbody tr a').first().click();
+      await settle(page, 'table[aria-label="Items"] tbody tr');
+      await page.locator('#enterprise-history .timeline li').first().waitFor();
+      await expectFitsWidth(page, 'enterprise');
+      await screenshot(page, `${size}-enterprise`);
+
+      await visit(`/books/${ids.book}`, 'table tbody tr', 'book-stock-admin');
+      await page.getByRole('button', { name: 'Upload stock report' }).click();
+      await page.getByRole('dialog', { name: 'Upload a stock report' }).waitFor();
+      await screenshot(page, `${size}-book-stock-report-upload`);
+      await page.keyboard.press('Escape');
+      // The dialog gives the focus back to the button that opened it.
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe('Upload stock report');
+
+      expect(admin.problems()).toEqual([]);
+    }, 180_000);
+  }
+
   it('shows a trader its own declarations and a form whose HS search works from the keyboard', async () => {
     const trader = await openPage(browser, LAPTOP);
     const { page } = trader;
@@ -166,6 +246,14 @@ describe('console tour', () => {
     await page.goto(`${server.url}/books`);
     await settle(page, 'table tbody tr');
     await screenshot(page, 'trader-books');
+
+    // "Your enterprise" is the enterprise's own page, with its books and items.
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('link', { name: 'Your enterprise' }).click();
+    await settle(page, 'table[aria-label="Items"] tbody tr');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Meridian');
+    expect(await page.getByRole('button', { name: 'Change AEO status' }).count()).toBe(0);
+    await screenshot(page, 'trader-enterprise');
 
     // An enterprise user has no zone to choose: it sees its own enterprise.
     expect(await page.getByLabel('Zone shown').count()).toBe(0);

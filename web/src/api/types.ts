@@ -539,3 +539,222 @@ export interface Ticket {
   expiresAt: string;
   streamUrl: string;
 }
+
+// --- identity: users and API keys (admin) --------------------------------------------------------
+
+export interface UserAccount extends User {
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserInput {
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  enterpriseId?: string | null;
+  zoneIds?: string[] | null;
+}
+
+export type UserChange = Partial<Omit<UserInput, 'username'>> & { active?: boolean };
+
+export const API_KEY_SCOPES = ['declarations:write', 'stock-reports:write', 'gate-events:write', 'telemetry:write', 'cctv:write', 'payments:write'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  enterpriseId: string | null;
+  zoneIds: string[] | null;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** The answer to a key's creation: the only time the key itself is shown. */
+export interface ApiKeyCreated extends ApiKey {
+  key: string;
+}
+
+// --- registry: administration settings, enterprises, history --------------------------------------
+
+export const AEO_STATUSES = ['NONE', 'AEO_C', 'AEO_S', 'AEO_F'] as const;
+export type AeoStatus = (typeof AEO_STATUSES)[number];
+
+export const AEO_NAMES: Record<AeoStatus, string> = {
+  NONE: 'None',
+  AEO_C: 'AEO-C (customs simplifications)',
+  AEO_S: 'AEO-S (security and safety)',
+  AEO_F: 'AEO-F (full)',
+};
+
+export const ENTERPRISE_ROLES = ['OPERATOR', 'WAREHOUSE', 'MANUFACTURER', 'TRADER', 'BROKER', 'CARRIER', 'LOGISTICS'] as const;
+export type EnterpriseRole = (typeof ENTERPRISE_ROLES)[number];
+
+export interface EnterpriseRecord extends Enterprise {
+  aeoStatus: AeoStatus;
+  licenceValidFrom: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EnterpriseInput {
+  identifier: string;
+  name: string;
+  country: string;
+  roles: EnterpriseRole[];
+  zoneIds?: string[];
+  licenceNumber?: string | null;
+  licenceValidFrom?: string | null;
+  licenceValidTo?: string | null;
+  aeoStatus?: AeoStatus;
+  active?: boolean;
+}
+
+export interface SelectivityRule {
+  name: string;
+  lane: Lane;
+  reason: string;
+  declarationTypes?: DeclarationType[];
+  hsPrefixes?: string[];
+  originCountries?: string[];
+  enterpriseIds?: string[];
+  aeoStatuses?: AeoStatus[];
+  minTotalValue?: string;
+}
+
+export interface Selectivity {
+  randomRedShare: string;
+  randomYellowShare: string;
+  targetRedShare: string;
+  targetYellowShare: string;
+  autoReleaseGreen: boolean;
+  rules: SelectivityRule[];
+}
+
+export const HS_EDITIONS = ['HS2022', 'HS2017'] as const;
+export const STATUS_MODELS = ['STANDARD', 'US_FTZ'] as const;
+
+/** The settings as the caller may see them: traders and zone operators get no selectivity. */
+export interface AdministrationSettings extends Administration {
+  hsEdition: (typeof HS_EDITIONS)[number];
+  vatRate: string;
+  statusModel: (typeof STATUS_MODELS)[number];
+  selectivity?: Selectivity;
+  version: number;
+  updatedAt: string;
+}
+
+export type AdministrationInput = Omit<AdministrationSettings, 'version' | 'updatedAt' | 'selectivity'> & { selectivity: Selectivity };
+
+export interface HistoryEntry {
+  version: number;
+  action: 'CREATED' | 'UPDATED';
+  changedBy: { id: string; name: string | null } | null;
+  changedAt: string;
+  data: Record<string, unknown>;
+}
+
+// --- duties: tariff, excise, exchange rates; reconciliation thresholds -----------------------------
+
+export interface TariffSchedule {
+  source: string;
+  currency: string;
+  sha256: string;
+  lineCount: number;
+  loadedAt: string;
+  loadedBy: string | null;
+}
+
+export interface TariffRate {
+  text: string;
+  computable: boolean;
+  reason: string | null;
+  components: Array<{ kind: 'AD_VALOREM' | 'SPECIFIC'; text: string; percent?: string; amount?: string; chargedOn?: string }>;
+}
+
+export interface TariffLine {
+  code: string;
+  hsCode: string;
+  rateLine: string;
+  description: string;
+  context: string[];
+  units: string[];
+  rate: TariffRate | null;
+}
+
+export interface TariffLookup {
+  code: string;
+  currency: string;
+  lines: TariffLine[];
+}
+
+export const EXCISE_BASES = ['CUSTOMS_VALUE', 'DUTY_PAID_VALUE'] as const;
+export type ExciseBasis = (typeof EXCISE_BASES)[number];
+
+export interface ExciseRate {
+  hsPrefix: string;
+  description?: string;
+  adValorem?: string;
+  specific?: { amount: string; per: string };
+}
+
+export interface DutySettings {
+  exciseBasis: ExciseBasis;
+  excise: ExciseRate[];
+  version: number;
+  updatedAt: string;
+}
+
+export interface ExchangeRate {
+  currency: string;
+  validFrom: string;
+  rateToNational: string;
+}
+
+export interface ExchangeRates {
+  nationalCurrency: string;
+  items: ExchangeRate[];
+}
+
+export interface ReconciliationSettings {
+  shareThreshold: string;
+  valueThreshold: string;
+  currency: string;
+  version: number;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
+// --- stock reports -------------------------------------------------------------------------------
+
+export interface StockReportSummary {
+  id: string;
+  bookId: string;
+  enterpriseId: string;
+  zoneId: string;
+  asOf: string;
+  source: string | null;
+  format: 'JSON' | 'CSV';
+  lineCount: number;
+  uploadedBy: string | null;
+  uploadedAt: string;
+  latestReconciliationId: string | null;
+}
+
+/** The answer to an upload: the report, reconciled with the book at once. */
+export interface StockReportUploaded extends StockReportSummary {
+  reconciliation: Reconciliation;
+}
+
+/** An HS code with the chapter and heading above it (/api/v1/reference/hs/{code}). */
+export interface HsDetail extends HsEntry {
+  edition: string;
+  sectionName: string | null;
+  ancestors: HsEntry[];
+}

@@ -1,13 +1,27 @@
 // One account book: stock by goods and customs status (now or at the end of a past day), its lots,
-// its movements and its reconciliations with the enterprise's ERP/WMS stock; CSV downloads.
-import { useState } from 'react';
+// its movements and its reconciliations with the enterprise's ERP/WMS stock; CSV downloads; the
+// upload of an ERP/WMS stock report, reconciled with the book at once.
+import { useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { download, withQuery } from '../api/client.ts';
-import { CUSTOMS_STATUSES, type Book, type Lot, type Movement, type Page, type ReconciliationSummary, type Stock } from '../api/types.ts';
-import { useDirectory } from '../app/session.tsx';
+import { download, withQuery, type ApiError } from '../api/client.ts';
+import {
+  CUSTOMS_STATUSES,
+  type Book,
+  type Lot,
+  type Movement,
+  type Page,
+  type ReconciliationSummary,
+  type Stock,
+  type StockReportUploaded,
+} from '../api/types.ts';
+import { useDirectory, useSession } from '../app/session.tsx';
+import { FormDialog } from '../components/form-dialog.tsx';
 import { useToasts } from '../components/toasts.tsx';
 import { Empty, ErrorMessage, Loading, PageHeader, Tag } from '../components/ui.tsx';
-import { formatDate, formatShortDateTime, formatDecimal, formatMoney, humanize } from '../lib/format.ts';
+import { describeFilePath, toApiError } from '../lib/form-errors.ts';
+import { formatDate, formatShortDateTime, formatDecimal, formatMoney, humanize, isoDay } from '../lib/format.ts';
+import { canUploadStockReports } from '../lib/rights.ts';
+import { readTextFile, sendText } from '../lib/upload.ts';
 import { useResource } from '../lib/use-resource.ts';
 
 const TABS = [
@@ -354,12 +368,197 @@ function ReconciliationsTab({ book }: { book: Book }) {
   );
 }
 
+/** The server takes stock files up to this size (MAX_REPORT_BYTES). */
+const MAX_REPORT_BYTES = 4 * 1024 * 1024;
+
+/** Where the server names a field of the upload itself rather than of a line of the file. */
+const QUERY_FIELDS: Record<string, string> = { '/querystring/asOf': 'asOf', '/querystring/source': 'source' };
+
+function StockReportDialog({ book, onClose, onUploaded }: { book: Book; onClose: () => void; onUploaded: () => void }) {
+  const { push } = useToasts();
+  const [file, setFile] = useState<File | null>(null);
+  const [asOf, setAsOf] = useState(() => isoDay(-1));
+  const [source, setSource] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [result, setResult] = useState<StockReportUploaded | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const fieldError = (name: string) =>
+    error?.details
+      .filter((d) => QUERY_FIELDS[d.path] === name)
+      .map((d) => d.message)
+      .join('; ') || undefined;
+  const fileDetails = error?.details.filter((d) => !(d.path in QUERY_FIELDS)) ?? [];
+
+  const upload = async () => {
+    setError(null);
+    if (!file) {
+      setError(toApiError(new Error('Choose the stock file (CSV) exported from the ERP or WMS.')));
+      document.getElementById('stock-report-file')?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const text = await readTextFile(file, MAX_REPORT_BYTES);
+      const path = withQuery(`/api/v1/books/${book.id}/stock-reports`, { asOf, source: source.trim() });
+      const uploaded = await sendText<StockReportUploaded>(path, { method: 'POST', text, contentType: 'text/csv' });
+      setResult(uploaded);
+      const r = uploaded.reconciliation;
+      push({
+        kind: r.flaggedCount > 0 ? 'alert' : 'success',
+        title: `Stock report of ${formatDate(uploaded.asOf)} reconciled`,
+        body: `${r.matchedCount} matched · ${r.shortageCount} shortages · ${r.overageCount} overages`,
+        href: `/reconciliations/${r.id}`,
+      });
+      onUploaded();
+    } catch (caught) {
+      const refused = toApiError(caught);
+      setError(refused);
+      // The file must be chosen again once corrected: a browser does not announce the same file twice.
+      if (refused.details.some((d) => !(d.path in QUERY_FIELDS)) && fileInput.current) {
+        fileInput.current.value = '';
+        setFile(null);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (result) {
+    const r = result.reconciliation;
+    return (
+      <FormDialog open title={`Stock report of ${formatDate(result.asOf)} reconciled`} onClose={onClose} wide>
+        <p className="dialog-description">
+          {result.lineCount} {result.lineCount === 1 ? 'line' : 'lines'} read from {file?.name ?? 'the file'}
+          {result.source ? ` (${result.source})` : ''} and compared with the book at the end of {formatDate(result.asOf)}.
+        </p>
+        <div className="tiles tiles-compact" data-testid="stock-report-result">
+          <div className="tile">
+            <div className="tile-label">Matched</div>
+            <div className="tile-value">{r.matchedCount}</div>
+          </div>
+          <div className={`tile${r.shortageCount ? ' tile-warn' : ''}`}>
+            <div className="tile-label">Shortages</div>
+            <div className="tile-value">{r.shortageCount}</div>
+            <div className="tile-detail">{formatMoney(r.shortageValue, r.currency)}</div>
+          </div>
+          <div className={`tile${r.overageCount ? ' tile-warn' : ''}`}>
+            <div className="tile-label">Overages</div>
+            <div className="tile-value">{r.overageCount}</div>
+            <div className="tile-detail">{formatMoney(r.overageValue, r.currency)}</div>
+          </div>
+          <div className={`tile${r.flaggedCount ? ' tile-bad' : ''}`}>
+            <div className="tile-label">Over the thresholds</div>
+            <div className="tile-value">{r.flaggedCount}</div>
+          </div>
+        </div>
+        <p>
+          <Link to={`/reconciliations/${r.id}`} className="button button-primary" autoFocus>
+            Open the reconciliation
+          </Link>
+        </p>
+      </FormDialog>
+    );
+  }
+
+  return (
+    <FormDialog open title="Upload a stock report" submitLabel="Upload and reconcile" busy={busy} onSubmit={() => void upload()} onClose={onClose} wide>
+      <p className="dialog-description">
+        The stock your ERP or WMS holds for book <span className="mono">{book.code}</span> at the end of a day, as CSV. It is compared with the book at once;
+        differences over the administration’s thresholds are flagged to customs.
+      </p>
+      <div className="form-grid form-grid-2">
+        <div className="field span-all">
+          <label htmlFor="stock-report-file">
+            Stock file (CSV)<span className="required" aria-hidden="true"> *</span>
+          </label>
+          <input
+            ref={fileInput}
+            id="stock-report-file"
+            type="file"
+            accept=".csv,text/csv"
+            aria-describedby="stock-report-file-hint"
+            aria-invalid={fileDetails.length > 0 ? true : undefined}
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setError(null);
+            }}
+          />
+          <div className="field-hint field-hint-full" id="stock-report-file-hint">
+            A header row naming the columns <span className="mono">partNumber</span>, <span className="mono">quantity</span> and <span className="mono">unit</span>{' '}
+            (required) and, if needed, <span className="mono">hsCode</span>, <span className="mono">customsStatus</span> and <span className="mono">value</span>, in any
+            order; then one line per item. Quantities use a dot for decimals (1250.5).
+          </div>
+        </div>
+        <div className={`field${fieldError('asOf') ? ' field-invalid' : ''}`}>
+          <label htmlFor="stock-report-as-of">
+            Stock at the end of<span className="required" aria-hidden="true"> *</span>
+          </label>
+          <input
+            id="stock-report-as-of"
+            type="date"
+            value={asOf}
+            max={isoDay(0)}
+            onChange={(e) => setAsOf(e.target.value)}
+            aria-invalid={fieldError('asOf') ? true : undefined}
+            aria-describedby={fieldError('asOf') ? 'stock-report-as-of-error' : undefined}
+          />
+          {fieldError('asOf') ? (
+            <div className="field-error" id="stock-report-as-of-error">
+              {fieldError('asOf')}
+            </div>
+          ) : null}
+        </div>
+        <div className={`field${fieldError('source') ? ' field-invalid' : ''}`}>
+          <label htmlFor="stock-report-source">
+            Source <span className="optional">(optional)</span>
+          </label>
+          <input
+            id="stock-report-source"
+            value={source}
+            maxLength={100}
+            placeholder="e.g. SAP EWM"
+            onChange={(e) => setSource(e.target.value)}
+            aria-invalid={fieldError('source') ? true : undefined}
+            aria-describedby={fieldError('source') ? 'stock-report-source-error' : undefined}
+          />
+          {fieldError('source') ? (
+            <div className="field-error" id="stock-report-source-error">
+              {fieldError('source')}
+            </div>
+          ) : null}
+        </div>
+      </div>
+      {error && (fileDetails.length > 0 || error.details.length === 0) ? (
+        <div className="error-box" role="alert" data-testid="stock-report-error">
+          <strong>The stock report was not stored</strong>
+          <span>{error.message}</span>
+          {fileDetails.length > 0 ? (
+            <ul className="file-errors">
+              {fileDetails.map((d) => (
+                <li key={`${d.path}:${d.message}`}>
+                  <strong>{describeFilePath(d.path)}</strong>: {d.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {fileDetails.length > 0 ? <span className="small">Correct the file and choose it again: nothing was stored.</span> : null}
+        </div>
+      ) : null}
+    </FormDialog>
+  );
+}
+
 export function BookPage() {
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const tab: Tab = (TABS.find(([key]) => key === params.get('tab'))?.[0] ?? 'stock');
   const { zoneById, enterpriseById } = useDirectory();
+  const { principal } = useSession();
   const book = useResource<Book>(`/api/v1/books/${encodeURIComponent(id)}`);
+  const [uploading, setUploading] = useState(false);
+  // A new reconciliation shows at once in its tab.
+  const [uploads, setUploads] = useState(0);
 
   if (book.error) {
     return (
@@ -387,6 +586,13 @@ export function BookPage() {
           </>
         }
         subtitle={`${enterpriseById(b.enterpriseId)?.name ?? ''} · ${zoneById(b.zoneId)?.code ?? ''} · ${humanize(b.kind)} book opened ${formatDate(b.openedOn)}`}
+        actions={
+          canUploadStockReports(principal) && b.active ? (
+            <button type="button" className="button" onClick={() => setUploading(true)}>
+              Upload stock report
+            </button>
+          ) : null
+        }
       />
       <div className="tabs" role="tablist" aria-label="Book views">
         {TABS.map(([key, label]) => (
@@ -418,8 +624,9 @@ export function BookPage() {
         {tab === 'stock' ? <StockTab book={b} /> : null}
         {tab === 'lots' ? <LotsTab book={b} /> : null}
         {tab === 'movements' ? <MovementsTab book={b} /> : null}
-        {tab === 'reconciliations' ? <ReconciliationsTab book={b} /> : null}
+        {tab === 'reconciliations' ? <ReconciliationsTab key={uploads} book={b} /> : null}
       </div>
+      {uploading ? <StockReportDialog book={b} onClose={() => setUploading(false)} onUploaded={() => setUploads((n) => n + 1)} /> : null}
     </>
   );
 }
