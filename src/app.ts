@@ -23,6 +23,7 @@ import { registerBookControlRoutes } from './books/reconciliation.routes.ts';
 import { registerDutiesRoutes } from './duties/duties.routes.ts';
 import { registerAnalyticsRoutes } from './analytics/analytics.routes.ts';
 import { registerLiveRoutes } from './live/live.routes.ts';
+import { registerRiskRoutes } from './risk/risk.routes.ts';
 import { registerConsole } from './console/console.plugin.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerDutiesRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
   registerLiveRoutes(app, ctx);
+  registerRiskRoutes(app, ctx);
   // Last: the console answers every GET path that nothing above claims.
   await registerConsole(app);
 

@@ -87,6 +87,21 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('risk')
+    .description('The risk model that selects declarations for inspection')
+    .command('evaluate')
+    .description('Train the risk model on KCS declaration files and compare it and the baselines on a later test file')
+    .requiredOption('--train <files>', 'training files, comma-separated')
+    .option('--valid <file>', 'a later file for early stopping (default: the latest training rows)')
+    .requiredOption('--test <file>', 'the file to judge on, later than the others')
+    .option('--label <column>', 'the outcome column to predict: Fraud or Critical Fraud', 'Fraud')
+    .option('--json', 'one JSON object')
+    .action(async (options: { train: string; valid?: string; test: string; label: string; json?: boolean }) => {
+      const { runRiskEvaluate } = await import('./risk/evaluate/evaluate.cli.ts');
+      process.exitCode = await runRiskEvaluate(options);
+    });
+
+  program
     .command('bench')
     .description('Run the benchmarks and print what they measured against their baselines')
     .option('--json', 'one JSON object per line')

@@ -14,6 +14,7 @@ import { combineHooks } from './declarations/declaration.hooks.ts';
 import { createDutiesService } from './duties/duties.service.ts';
 import { createAnalyticsService } from './analytics/analytics.service.ts';
 import { createLiveService } from './live/live.service.ts';
+import { createRiskService, type RiskService } from './risk/risk.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -22,6 +23,8 @@ export interface DeclarationStackDeps {
   registry: RegistryService;
   /** Uniform draw in [0, 1) for selectivity's random share; cryptographic unless given. */
   random?: () => number;
+  /** The risk engine that assesses declarations; the administration's selectivity alone without it. */
+  risk?: RiskService;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface DeclarationStackDeps {
  * them, all on one clock: whoever moves that clock (the demo loader does) moves postings and bills with it.
  */
 export function createDeclarationStack(deps: DeclarationStackDeps) {
-  const { db, clock, reference, registry, random } = deps;
+  const { db, clock, reference, registry, random, risk } = deps;
   const books = createBooksService({ db, clock, registry });
   // Duties release a GREEN declaration once its bill is settled, through the declaration service built below.
   const duties = createDutiesService({ db, clock, reference, registry, releaseIfReady: (tx, id) => declarations.releaseIfReady(tx, id) });
@@ -40,6 +43,7 @@ export function createDeclarationStack(deps: DeclarationStackDeps) {
     registry,
     hooks: combineHooks(books.hooks, duties.hooks),
     ...(random ? { random } : {}),
+    ...(risk ? { assessor: risk.assessor } : {}),
   });
   const bookControl = createBookControlService({ db, clock, reference, registry, declarations });
   return { books, duties, declarations, bookControl };
@@ -51,10 +55,11 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
   const reference = await loadReferenceData();
   const identity = createIdentityService({ db, clock, tokenTtlSeconds: config.tokenTtlSeconds });
   const registry = createRegistryService({ db, clock, reference });
-  const { books, duties, declarations, bookControl } = createDeclarationStack({ db, clock, reference, registry });
+  const risk = createRiskService({ db, clock });
+  const { books, duties, declarations, bookControl } = createDeclarationStack({ db, clock, reference, registry, risk });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });
-  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live };
+  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk };
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>;

@@ -38,10 +38,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     background.push(() => simulator.stop());
   }
 
-  // Housekeeping: expired sessions and day-old idempotency keys.
+  // Housekeeping: expired sessions and day-old idempotency keys; the risk model retrained when its
+  // schedule says so and new inspection results came in.
   const housekeeping = setInterval(() => {
     Promise.all([ctx.identity.purgeExpiredSessions(), purgeIdempotencyKeys(db)]).catch((error: unknown) =>
       app.log.warn({ err: error }, 'housekeeping failed'),
+    );
+    ctx.risk.retrainIfDue().then(
+      (retrained) => {
+        if (retrained) app.log.info('risk model retrained on schedule and activated');
+      },
+      (error: unknown) => app.log.warn({ err: error }, 'scheduled retraining failed'),
     );
   }, 3_600_000);
   housekeeping.unref();

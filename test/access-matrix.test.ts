@@ -29,6 +29,9 @@ import { openEventStream } from './support/event-stream.ts';
 type Policy = 'public' | readonly Role[];
 
 const EVERYONE = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user'] as const;
+const RISK_READERS = ['admin', 'customs_officer', 'risk_analyst', 'auditor'] as const;
+/** A risk rule the matrix's rule writes keep sound (its name is made unique per call). */
+const RISK_RULE = { reason: 'matrix', conditions: [{ field: 'hsCode', op: 'startsWith', value: ['99'] }], weight: 5, validFrom: '2020-01-01' };
 
 /** Who may call each route. A role not listed gets 403; anonymous gets 401 unless the route is public. */
 const POLICY = {
@@ -128,6 +131,21 @@ const POLICY = {
   // live events: every signed-in role, filtered per event; the stream is opened with a ticket
   'POST /api/v1/events/tickets': EVERYONE,
   'GET /api/v1/events/stream': EVERYONE,
+  // risk: targeting is read by customs staff (never traders or zone operators); analysts write the
+  // rules and models, the administrator sets the lane targets, officers record inspection results
+  'GET /api/v1/risk/settings': RISK_READERS,
+  'PUT /api/v1/risk/settings': ['admin'],
+  'GET /api/v1/risk/rules': RISK_READERS,
+  'POST /api/v1/risk/rules': ['admin', 'risk_analyst'],
+  'GET /api/v1/risk/rules/{id}': RISK_READERS,
+  'PUT /api/v1/risk/rules/{id}': ['admin', 'risk_analyst'],
+  'GET /api/v1/risk/models': RISK_READERS,
+  'POST /api/v1/risk/models': ['admin', 'risk_analyst'],
+  'GET /api/v1/risk/models/{id}': RISK_READERS,
+  'POST /api/v1/risk/models/{id}/activation': ['admin', 'risk_analyst'],
+  'GET /api/v1/risk/quality': RISK_READERS,
+  'GET /api/v1/declarations/{id}/risk': RISK_READERS,
+  'POST /api/v1/declarations/{id}/inspection-result': ['admin', 'customs_officer'],
 } as const satisfies Record<string, Policy>;
 
 type Route = keyof typeof POLICY;
@@ -205,6 +223,9 @@ interface World {
   stockReportE1: string;
   reconciliationE1: string;
   billE1: string;
+  /** A risk rule and a trained model (not active). */
+  ruleId: string;
+  modelId: string;
 }
 
 /** The fields of a declaration that an amendment replaces. */
@@ -441,6 +462,28 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
       if (ticket.status !== 201) throw new Error(`asking for a stream ticket failed (${ticket.status}): ${JSON.stringify(ticket.body)}`);
       return { url: `/api/v1/events/stream?ticket=${ticket.body.ticket}`, stream: true };
     },
+    'GET /api/v1/risk/settings': () => ({ url: '/api/v1/risk/settings' }),
+    'PUT /api/v1/risk/settings': async () => {
+      const { redRate, yellowRate, retrainEveryDays } = (await t.admin.get('/api/v1/risk/settings')).body;
+      return { url: '/api/v1/risk/settings', body: { redRate, yellowRate, retrainEveryDays } };
+    },
+    'GET /api/v1/risk/rules': () => ({ url: '/api/v1/risk/rules' }),
+    'POST /api/v1/risk/rules': () => ({ url: '/api/v1/risk/rules', body: { ...RISK_RULE, name: `Matrix ${unique()}` } }),
+    'GET /api/v1/risk/rules/{id}': () => ({ url: `/api/v1/risk/rules/${w().ruleId}` }),
+    'PUT /api/v1/risk/rules/{id}': () => ({ url: `/api/v1/risk/rules/${w().ruleId}`, body: { ...RISK_RULE, name: `Matrix rule ${unique()}` } }),
+    'GET /api/v1/risk/models': () => ({ url: '/api/v1/risk/models' }),
+    'POST /api/v1/risk/models': () => ({ url: '/api/v1/risk/models' }),
+    'GET /api/v1/risk/models/{id}': () => ({ url: `/api/v1/risk/models/${w().modelId}` }),
+    'POST /api/v1/risk/models/{id}/activation': () => ({ url: `/api/v1/risk/models/${w().modelId}/activation` }),
+    'GET /api/v1/risk/quality': () => ({ url: '/api/v1/risk/quality' }),
+    'GET /api/v1/declarations/{id}/risk': () => ({ url: `/api/v1/declarations/${w().d1}/risk` }),
+    // A fresh declaration of zone A under inspection for each call: a result is recorded once.
+    'POST /api/v1/declarations/{id}/inspection-result': async () => {
+      const id = await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED');
+      const started = await t.admin.post(`/api/v1/declarations/${id}/decisions`, { action: 'START_INSPECTION' });
+      if (started.status !== 200) throw new Error(`starting an inspection failed (${started.status}): ${JSON.stringify(started.body)}`);
+      return { url: `/api/v1/declarations/${id}/inspection-result`, body: { outcome: 'NOTHING_FOUND' } };
+    },
   };
 }
 
@@ -603,10 +646,13 @@ describe('access matrix', () => {
     });
     if (upload.status !== 201) throw new Error(`uploading a stock report failed (${upload.status}): ${JSON.stringify(upload.body)}`);
     const billE1 = (await unpaidBill(trader1, zoneA.id, bookE1)).id;
+    const ruleId = await created(t.admin.post('/api/v1/risk/rules', { ...RISK_RULE, name: 'Matrix rule' }), 'risk rule');
+    const modelId = await created(t.admin.post('/api/v1/risk/models'), 'risk model');
 
     world = {
       ...{ zoneA, zoneB, gateA, gateB, e1, e2, bookE1, bookE2, itemE1, itemE1b, itemE2, d1, d2, d2b, d2bReleased, accounts, trader2, officerB, target },
       ...{ lotE1, processingBookE1, bomE1, processingE1, billE1, stockReportE1: upload.body.id as string, reconciliationE1: upload.body.reconciliation.id as string },
+      ...{ ruleId, modelId },
     };
   }, 120_000);
   afterAll(() => t.close());

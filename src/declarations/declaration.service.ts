@@ -15,9 +15,9 @@ import { declarationRepository as repo, type DeclarationRow, type LineRow, type 
 import type { AmendDeclaration, Decision, ListQuery, SubmitDeclaration } from './declaration.schemas.ts';
 import { validateDeclaration, type ResolvedDeclaration } from './declaration.validation.ts';
 import { allowedActions, transition, type Actor, type DeclarationAction, type DeclarationState } from './lifecycle.ts';
-import { selectLane } from './selectivity.ts';
+import { selectLane, type LaneDecision } from './selectivity.ts';
 import { NO_HOOKS, type DeclarationHooks, type DeclarationSnapshot } from './declaration.hooks.ts';
-import type { Lane } from './selectivity.schema.ts';
+import type { DeclarationType, Lane } from './selectivity.schema.ts';
 
 export interface DeclarationServiceDeps {
   db: Db;
@@ -28,7 +28,20 @@ export interface DeclarationServiceDeps {
   random?: () => number;
   /** What books, duties and later capabilities do at each step. */
   hooks?: DeclarationHooks;
+  /** The risk engine: turns the administration's policy lane into the declaration's lane, score and reasons. */
+  assessor?: LaneAssessor;
 }
+
+export interface AssessmentRequest {
+  declaration: { id: string; type: DeclarationType; enterpriseId: string };
+  resolved: ResolvedDeclaration;
+  /** The administration's selectivity rules and random control draw, applied already. */
+  policy: LaneDecision;
+  at: Date;
+}
+
+/** Decides the lane of a declaration being assessed, in the assessment's transaction. */
+export type LaneAssessor = (tx: Db, request: AssessmentRequest) => Promise<LaneDecision>;
 
 /** What each recorded step's event names of its declaration. */
 type EventFields = 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id' | 'destination_zone_id' | 'destination_enterprise_id';
@@ -240,11 +253,14 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
   /** Assesses a SUBMITTED declaration into a lane, and releases it at once when GREEN and allowed. */
   async function assess(tx: Db, row: Pick<DeclarationRow, EventFields>, resolved: ResolvedDeclaration, at: Date) {
     const { administration } = resolved;
-    const decision = selectLane(
+    const policy = selectLane(
       administration.selectivity,
       { type: row.type, enterpriseId: row.enterprise_id, aeoStatus: resolved.aeoStatus, totalValue: resolved.totalValue, lines: resolved.lines },
       random,
     );
+    const decision = deps.assessor
+      ? await deps.assessor(tx, { declaration: { id: row.id, type: row.type, enterpriseId: row.enterprise_id }, resolved, policy, at })
+      : policy;
     transition('SUBMITTED', 'ASSESS', decision.lane, 'system', null);
     await repo.setAssessment(tx, row.id, decision.lane, decision.score, decision.reasons, at);
     await record(tx, row, { action: 'ASSESS', from: 'SUBMITTED', to: 'ASSESSED', lane: decision.lane, actor: null, reason: decision.reasons.join('; '), at });

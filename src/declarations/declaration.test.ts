@@ -73,8 +73,9 @@ describe('declarations', () => {
     expect(submitted.body.history[1]).toMatchObject({ action: 'ASSESS', reason: null });
     const id = submitted.body.id as string;
     const analystView = await auditor.get(`/api/v1/declarations/${id}`);
-    expect(analystView.body.laneReasons).toEqual(['Arms and ammunition: prohibited and restricted goods']);
-    expect(analystView.body.riskScore).toBe('100.00');
+    // The administration's rule sets the lane; the risk engine adds what it knows (a new enterprise: +5 points).
+    expect(analystView.body.laneReasons).toEqual(['Arms and ammunition: prohibited and restricted goods', 'Enterprise registered 0 days ago: +5']);
+    expect(analystView.body.riskScore).toBe('5.00');
     expect((await operator.get(`/api/v1/declarations/${id}`)).body.laneReasons).toEqual([]);
     expect(submitted.body.allowedActions.sort()).toEqual(['AMEND', 'CANCEL']);
 

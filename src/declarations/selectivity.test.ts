@@ -18,6 +18,7 @@ describe('selectivity', () => {
       lane: 'GREEN',
       score: 0,
       reasons: ['No selectivity rule hit; not selected at random'],
+      random: false,
     });
   });
 
@@ -39,9 +40,9 @@ describe('selectivity', () => {
 
   it('selects at random in the configured shares, RED and YELLOW never overlapping', () => {
     const settings = { ...DEFAULT_SELECTIVITY, randomRedShare: '0.03', randomYellowShare: '0.07' };
-    expect(selectLane(settings, input, () => 0.01).lane).toBe('RED');
-    expect(selectLane(settings, input, () => 0.05).lane).toBe('YELLOW');
-    expect(selectLane(settings, input, () => 0.1).lane).toBe('GREEN');
+    expect(selectLane(settings, input, () => 0.01)).toMatchObject({ lane: 'RED', random: true });
+    expect(selectLane(settings, input, () => 0.05)).toMatchObject({ lane: 'YELLOW', random: true });
+    expect(selectLane(settings, input, () => 0.1)).toMatchObject({ lane: 'GREEN', random: false });
     let red = 0;
     let yellow = 0;
     for (let i = 0; i < 10_000; i += 1) {

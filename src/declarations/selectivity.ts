@@ -16,6 +16,8 @@ export interface LaneDecision {
   /** 0 to 100: the strongest signal that set the lane. */
   score: number;
   reasons: string[];
+  /** Whether the random control draw chose it. */
+  random: boolean;
 }
 
 const SEVERITY: Record<Lane, number> = { GREEN: 0, YELLOW: 1, RED: 2 };
@@ -44,9 +46,10 @@ export function selectLane(settings: SelectivitySettings, input: SelectivityInpu
   const draw = random();
   const red = Number(settings.randomRedShare);
   const yellow = Number(settings.randomYellowShare);
+  const drawn = draw < red + yellow;
   if (draw < red) raise('RED', 'Selected at random for control inspection');
-  else if (draw < red + yellow) raise('YELLOW', 'Selected at random for document check');
+  else if (drawn) raise('YELLOW', 'Selected at random for document check');
 
   if (reasons.length === 0) reasons.push('No selectivity rule hit; not selected at random');
-  return { lane, score: SCORE[lane], reasons };
+  return { lane, score: SCORE[lane], reasons, random: drawn };
 }

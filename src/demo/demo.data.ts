@@ -8,6 +8,7 @@ import type { AdministrationInput, GateInput } from '../registry/registry.servic
 import type { EnterpriseRole } from '../registry/registry.schemas.ts';
 import type { Role } from '../platform/auth/principal.ts';
 import type { AeoStatus, DeclarationType } from '../declarations/selectivity.schema.ts';
+import type { RuleInput } from '../risk/risk.schemas.ts';
 
 /** Seeds the demo's random draws: the same demo on every fresh start. */
 export const DEMO_SEED = 0x0c0_4d0e;
@@ -535,3 +536,37 @@ export const PORTS_OF_DISCHARGE: Record<string, readonly string[]> = {
 
 /** Where air freight lands before it is trucked into a zone. */
 export const ARRIVAL_AIRPORT = 'USJFK';
+
+/**
+ * The risk analyst's rules in the demo: points for what the analyst knows from experience, and one
+ * forced lane. They apply from the start of the month of traffic.
+ */
+export const DEMO_RISK_RULES: readonly Omit<RuleInput, 'validFrom'>[] = [
+  {
+    name: 'Cheap apparel for its origin',
+    reason: 'Apparel declared far below the usual value per kilogram for its HS subheading and origin: undervaluation',
+    conditions: [
+      { field: 'hsCode', op: 'startsWith', value: ['61', '62'] },
+      { field: 'valuePerKgDeviation', op: 'lt', value: '-0.7' },
+    ],
+    weight: 25,
+  },
+  {
+    name: 'Young importer of phones',
+    reason: 'Phones imported by an enterprise registered less than two years ago: grey-market and counterfeit risk',
+    conditions: [
+      { field: 'hsCode', op: 'startsWith', value: ['8517'] },
+      { field: 'enterpriseAgeDays', op: 'lt', value: '730' },
+    ],
+    weight: 15,
+  },
+  {
+    name: 'Lithium batteries by air',
+    reason: 'Lithium-ion batteries carried by air: dangerous-goods declaration and packing check',
+    conditions: [
+      { field: 'hsCode', op: 'startsWith', value: ['850760'] },
+      { field: 'transportMode', op: 'in', value: ['AIR'] },
+    ],
+    forcedLane: 'YELLOW',
+  },
+];

@@ -10,6 +10,7 @@ import type { DeclarationStack } from '../context.ts';
 import type { DeclarationService } from '../declarations/declaration.service.ts';
 import type { SubmitDeclaration } from '../declarations/declaration.schemas.ts';
 import type { DeclarationState } from '../declarations/lifecycle.ts';
+import type { RiskService } from '../risk/risk.service.ts';
 import { DECLARATION_TYPES, type DeclarationType, type Lane } from '../declarations/selectivity.schema.ts';
 import { DEMO_DAYS, DEMO_DECLARATIONS, DEMO_TIME_ZONE } from './demo.data.ts';
 import type { DemoCast } from './demo.cast.ts';
@@ -186,6 +187,8 @@ export interface PlayEnv {
   db: Db;
   clock: ManualClock;
   stack: Pick<DeclarationStack, 'declarations' | 'books' | 'duties'>;
+  /** Records what inspections found, for the risk models to learn from. */
+  risk: RiskService;
   cast: DemoCast;
   rng: Rng;
   /** Nothing happens at or after this moment: later steps are left for the simulator. */
@@ -441,9 +444,16 @@ async function act(env: PlayEnv, run: Run, guarantees: { count: number }): Promi
     case 'cancel':
       run.d = await db.transaction((tx) => declarations.cancel(tx, actor, d.id, step.reason ?? 'Cancelled'));
       return;
-    case 'decide':
+    case 'decide': {
+      const inspected = d.state === 'UNDER_INSPECTION';
       run.d = await db.transaction((tx) => declarations.decide(tx, actor, d.id, { action: step.action ?? 'RELEASE', ...(step.reason ? { reason: step.reason } : {}) }));
+      // The examination's outcome: what the rejection was for, or goods as declared.
+      if (inspected) {
+        const outcome = step.action === 'REJECT' ? 'FOUND' : 'NOTHING_FOUND';
+        await db.transaction((tx) => env.risk.recordInspectionResult(tx, actor, d.id, { outcome, ...(step.reason ? { findings: step.reason } : {}) }));
+      }
       return;
+    }
     case 'pay': {
       const bill = run.dues as OpenBill;
       const at = env.clock.now();

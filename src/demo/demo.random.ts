@@ -1,5 +1,6 @@
 // A small seeded random number generator and the draws the demo needs, so that the demo loaded on
 // a new database is the same on every fresh start (only its dates follow the day it is loaded).
+import { seededRandom } from '../platform/random.ts';
 
 export interface Rng {
   /** Uniform draw in [0, 1). */
@@ -17,17 +18,8 @@ export interface Rng {
   digits(length: number): string;
 }
 
-/** mulberry32: 32 bits of state, fast, and good enough for test data (not for secrets). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's generator: the platform's seeded one (mulberry32). */
+export const mulberry32 = seededRandom;
 
 export function createRng(next: () => number): Rng {
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));

@@ -11,12 +11,14 @@ import type { Db } from '../platform/db/db.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { randomPassword } from '../platform/auth/secrets.ts';
 import { createRegistryService, type RegistryService } from '../registry/registry.service.ts';
+import { createRiskService } from '../risk/risk.service.ts';
 import { allUsers, principalOf, type DemoCast } from './demo.cast.ts';
 import {
   DEMO_ADMINISTRATION,
   DEMO_BOMS,
   DEMO_DAYS,
   DEMO_ENTERPRISES,
+  DEMO_RISK_RULES,
   DEMO_SEED,
   DEMO_STAFF,
   DEMO_TIME_ZONE,
@@ -277,11 +279,22 @@ export async function loadDemo(ctx: AppContext): Promise<{ users: DemoCredential
   // Declarations, books, duties and book control as the process has them, on the demo's clock, so
   // that postings and bills carry the moments of the steps. Lane draws have their own stream, so
   // changing a rule does not reshuffle the rest of the demo.
-  const stack = createDeclarationStack({ db: ctx.db, clock, reference: ctx.reference, registry, random: mulberry32(DEMO_SEED + 1) });
+  // The risk analyst's first model, trained on the shipped declarations, and rules, before the traffic.
+  const risk = createRiskService({ db: ctx.db, clock });
+  const analystUser = (await allUsers(ctx.identity)).get('analyst');
+  if (!analystUser) throw new Error('the demo has no risk analyst');
+  const analyst = principalOf(analystUser);
+  const model = await risk.train(analyst);
+  await ctx.db.transaction(async (tx) => {
+    await risk.activate(tx, analyst, model.id);
+    for (const rule of DEMO_RISK_RULES) await risk.createRule(tx, analyst, { ...rule, validFrom: isoDate(clock.now()) });
+  });
+
+  const stack = createDeclarationStack({ db: ctx.db, clock, reference: ctx.reference, registry, random: mulberry32(DEMO_SEED + 1), risk });
   clock.set(new Date(clock.now().getTime() + 30 * MINUTE));
   await ctx.db.transaction((tx) => createBoms(tx, stack.bookControl.boms, cast, isoDate(clock.now())));
 
-  const env: PlayEnv = { db: ctx.db, clock, stack, cast, rng, now };
+  const env: PlayEnv = { db: ctx.db, clock, stack, risk, cast, rng, now };
   const tasks: Task[] = [];
   for (const [index, report] of STOCK_REPORTS.entries()) {
     tasks.push(...stockReportTask(env, stack, report, new Date(now.getTime() - (3 - index) * HOUR)));

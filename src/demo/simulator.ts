@@ -111,8 +111,12 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
   async function officerDecides(cast: DemoCast, next: Summary): Promise<void> {
     const officer = officerFor(cast, rng, next.zoneId, next.type);
     if (next.state === 'UNDER_INSPECTION') {
-      if (rng.chance(0.85)) await release(officer, next, 'Examination completed: goods as declared');
-      else await decide(officer, next, 'REJECT', 'Quantity found at examination exceeds the declared quantity by more than 10 %');
+      const found = !rng.chance(0.85);
+      const findings = found ? 'Quantity found at examination exceeds the declared quantity by more than 10 %' : 'Examination completed: goods as declared';
+      if (found) await decide(officer, next, 'REJECT', findings);
+      else await release(officer, next, findings);
+      // What the examination found is the label the next model learns from.
+      await ctx.db.transaction((tx) => ctx.risk.recordInspectionResult(tx, officer, next.id, { outcome: found ? 'FOUND' : 'NOTHING_FOUND', findings }));
     } else if (next.lane === 'RED') {
       await decide(officer, next, 'START_INSPECTION', 'Non-intrusive X-ray scan ordered');
     } else if (next.lane === 'GREEN') {

@@ -4,21 +4,30 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ToastProvider } from '../components/toasts.tsx';
 import { Loading } from '../components/ui.tsx';
+import { canManageUsers, canReadSettings, canSeeTargeting } from '../lib/rights.ts';
 import { LiveProvider } from '../live/live.tsx';
 import { BookPage } from '../pages/book.page.tsx';
 import { BooksPage } from '../pages/books.page.tsx';
 import { DeclarationFormPage } from '../pages/declaration-form.page.tsx';
 import { DeclarationPage } from '../pages/declaration.page.tsx';
 import { DeclarationsPage } from '../pages/declarations.page.tsx';
+import { EnterprisePage } from '../pages/enterprise.page.tsx';
+import { EnterprisesPage } from '../pages/enterprises.page.tsx';
 import { LoginPage } from '../pages/login.page.tsx';
 import { LotPage } from '../pages/lot.page.tsx';
+import { RequireRight } from '../pages/not-allowed.page.tsx';
 import { NotFoundPage } from '../pages/not-found.page.tsx';
 import { ReconciliationPage } from '../pages/reconciliation.page.tsx';
+import { RiskRulePage } from '../pages/risk-rule.page.tsx';
+import { SettingsPage } from '../pages/settings.page.tsx';
+import { TariffPage } from '../pages/tariff.page.tsx';
+import { UsersPage } from '../pages/users.page.tsx';
 import { DirectoryProvider, SessionProvider, useSessionState } from './session.tsx';
 import { Shell } from './shell.tsx';
 
 const DashboardPage = lazy(() => import('../pages/dashboard.page.tsx'));
 const ZonesMapPage = lazy(() => import('../pages/zones-map.page.tsx'));
+const RiskPage = lazy(() => import('../pages/risk.page.tsx'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { session, restoring } = useSessionState();
@@ -61,6 +70,49 @@ export function App() {
               <Route path="lots/:id" element={<LotPage />} />
               <Route path="reconciliations/:id" element={<ReconciliationPage />} />
               <Route path="zones" element={lazyPage(<ZonesMapPage />)} />
+              <Route path="enterprises" element={<EnterprisesPage />} />
+              <Route path="enterprises/:id" element={<EnterprisePage />} />
+              <Route path="tariff" element={<TariffPage />} />
+              <Route
+                path="settings"
+                element={
+                  <RequireRight allowed={canReadSettings} what="read the administration’s settings">
+                    <SettingsPage />
+                  </RequireRight>
+                }
+              />
+              <Route
+                path="users"
+                element={
+                  <RequireRight allowed={canManageUsers} what="manage users and API keys">
+                    <UsersPage />
+                  </RequireRight>
+                }
+              />
+              <Route
+                path="risk"
+                element={
+                  <RequireRight allowed={canSeeTargeting} what="read the risk engine’s rules and models">
+                    {lazyPage(<RiskPage />)}
+                  </RequireRight>
+                }
+              />
+              <Route
+                path="risk/rules/new"
+                element={
+                  <RequireRight allowed={canSeeTargeting} what="read the risk engine’s rules">
+                    <RiskRulePage />
+                  </RequireRight>
+                }
+              />
+              <Route
+                path="risk/rules/:id"
+                element={
+                  <RequireRight allowed={canSeeTargeting} what="read the risk engine’s rules">
+                    <RiskRulePage />
+                  </RequireRight>
+                }
+              />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -1,10 +1,11 @@
 // The frame around every signed-in page: navigation by role, the zone the user looks at (staff of
 // more than one zone), the live connection's state, the user menu, and toasts for live events.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import { ROLE_NAMES, type LiveEvent } from '../api/types.ts';
+import { ROLE_NAMES, type LiveEvent, type Principal } from '../api/types.ts';
 import { useToasts } from '../components/toasts.tsx';
 import { ACTION_LABELS, humanize } from '../lib/format.ts';
+import { canManageUsers, canReadSettings, canSeeTargeting } from '../lib/rights.ts';
 import { isOwnAction, useLive, useLiveEvents, type LiveStatus } from '../live/live.tsx';
 import { canDeclare, isStaff, useDirectory, useSession } from './session.tsx';
 
@@ -157,8 +158,125 @@ function useLiveToasts(muted: boolean) {
   });
 }
 
-export function Shell() {
+interface NavEntry {
+  to: string;
+  label: string;
+  end?: boolean;
+}
+
+/** The pages of every day, always in the bar, and the administration's, under "More". */
+function navEntries(principal: Principal): { primary: NavEntry[]; more: NavEntry[] } {
+  const staff = isStaff(principal);
+  const primary: NavEntry[] = [
+    { to: '/dashboard', label: 'Dashboard' },
+    { to: '/declarations', label: 'Declarations', end: true },
+    ...(canDeclare(principal) ? [{ to: '/declarations/new', label: 'New declaration' }] : []),
+    { to: '/books', label: 'Books' },
+    ...(canSeeTargeting(principal) ? [{ to: '/risk', label: 'Risk' }] : []),
+    { to: '/zones', label: 'Zones map' },
+  ];
+  const more: NavEntry[] = [
+    staff || !principal.enterpriseId ? { to: '/enterprises', label: 'Enterprises' } : { to: `/enterprises/${principal.enterpriseId}`, label: 'Your enterprise' },
+    { to: '/tariff', label: 'Tariff' },
+    ...(canReadSettings(principal) ? [{ to: '/settings', label: 'Settings' }] : []),
+    ...(canManageUsers(principal) ? [{ to: '/users', label: 'Users and API keys' }] : []),
+  ];
+  return { primary, more };
+}
+
+/**
+ * True while the bar's content is wider than the bar: then every page goes under one "Menu"
+ * button. The width the full bar needed is kept, so it comes back once the window is wide enough.
+ */
+function useCompactBar(bar: RefObject<HTMLElement | null>): boolean {
+  const [compact, setCompact] = useState(false);
+  const needed = useRef(0);
+  useLayoutEffect(() => {
+    const element = bar.current;
+    if (!element) return;
+    const check = () => {
+      if (!element.classList.contains('topbar-compact')) {
+        if (element.scrollWidth > element.clientWidth + 1) {
+          needed.current = element.scrollWidth;
+          setCompact(true);
+        }
+      } else if (element.clientWidth >= needed.current) {
+        setCompact(false);
+      }
+    };
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(element);
+    for (const child of Array.from(element.children)) observer.observe(child);
+    return () => observer.disconnect();
+  }, [bar]);
+  return compact;
+}
+
+function MainNav({ compact }: { compact: boolean }) {
   const { principal } = useSession();
+  const { pathname } = useLocation();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const { primary, more } = navEntries(principal);
+
+  useEffect(() => {
+    setOpen(false);
+  }, [pathname, compact]);
+  useEffect(() => {
+    if (!open) return;
+    const onClick = (event: MouseEvent) => {
+      if (ref.current && !ref.current.contains(event.target as Node)) setOpen(false);
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    document.addEventListener('mousedown', onClick);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onClick);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  const link = (entry: NavEntry) => (
+    <NavLink key={entry.to} to={entry.to} end={entry.end ?? false}>
+      {entry.label}
+    </NavLink>
+  );
+  const inMenu = compact ? [...primary, ...more] : more;
+  const menuActive = inMenu.some((entry) => (entry.end ? pathname === entry.to : pathname.startsWith(entry.to)));
+  return (
+    <nav aria-label="Main" className="nav" ref={ref}>
+      {compact ? null : primary.map(link)}
+      <div className="nav-more">
+        <button
+          type="button"
+          ref={button}
+          className={`nav-more-button${menuActive ? ' active' : ''}`}
+          aria-expanded={open}
+          aria-controls={open ? 'nav-more-list' : undefined}
+          onClick={() => setOpen((o) => !o)}
+        >
+          {compact ? 'Menu' : 'More'}
+          <span className="nav-caret" aria-hidden="true">
+            ▾
+          </span>
+        </button>
+        {open ? (
+          <div id="nav-more-list" className="nav-popover">
+            {inMenu.map(link)}
+          </div>
+        ) : null}
+      </div>
+    </nav>
+  );
+}
+
+export function Shell() {
   const { pathname } = useLocation();
   // A new page starts at its top, as it would in a site of separate pages.
   useEffect(() => {
@@ -171,6 +289,8 @@ export function Shell() {
     setMutedState(value);
   };
   useLiveToasts(muted);
+  const bar = useRef<HTMLElement>(null);
+  const compact = useCompactBar(bar);
 
   return (
     <div className="app">
@@ -185,22 +305,14 @@ export function Shell() {
       >
         Skip to content
       </a>
-      <header className="topbar">
+      <header className={`topbar${compact ? ' topbar-compact' : ''}`} ref={bar}>
         <NavLink to="/dashboard" className="brand" aria-label="Cordon, dashboard">
           <span className="brand-mark" aria-hidden="true">
             C
           </span>
           Cordon
         </NavLink>
-        <nav aria-label="Main" className="nav">
-          <NavLink to="/dashboard">Dashboard</NavLink>
-          <NavLink to="/declarations" end>
-            Declarations
-          </NavLink>
-          {canDeclare(principal) ? <NavLink to="/declarations/new">New declaration</NavLink> : null}
-          <NavLink to="/books">Books</NavLink>
-          <NavLink to="/zones">Zones map</NavLink>
-        </nav>
+        <MainNav compact={compact} />
         <div className="topbar-right">
           <ZoneSelector />
           <LiveIndicator />

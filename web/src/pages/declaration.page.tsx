@@ -12,6 +12,8 @@ import { Empty, ErrorMessage, Facts, LaneBadge, Loading, PageHeader, Section, St
 import { ACTION_LABELS, formatDateTime, formatDecimal, formatMoney, humanize } from '../lib/format.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { markOwnAction, useLiveEvents } from '../live/live.tsx';
+import { canSeeTargeting } from '../lib/rights.ts';
+import { DeclarationRiskPanel } from './declaration-risk.tsx';
 
 interface ActionSpec {
   label: string;
@@ -228,6 +230,15 @@ export function DeclarationPage() {
           />
         </Section>
       </div>
+
+      {canSeeTargeting(principal) ? (
+        <DeclarationRiskPanel
+          key={`${d.id}:${d.version}:${d.state}`}
+          declarationId={d.id}
+          state={d.state}
+          canRecord={principal.role === 'admin' || principal.role === 'customs_officer'}
+        />
+      ) : null}
 
       <Section title={`Lines (${d.lines.length})`} id="lines">
         <div className="table-wrap">

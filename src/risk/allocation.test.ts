@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { enterprisePoints, laneOfScore, thresholdsFor } from './allocation.ts';
+import { seededRandom } from '../platform/random.ts';
+
+describe('lane allocation at target rates', () => {
+  it('gives the lanes their target shares of later declarations scored like the recent ones', () => {
+    const random = seededRandom(7);
+    // Skewed like a model's probabilities: most low, a long tail of high ones.
+    const draw = () => random() ** 3 * 100;
+    const recent = Array.from({ length: 20_000 }, draw);
+    const thresholds = thresholdsFor(recent, { red: 0.03, yellow: 0.07 });
+    const later = Array.from({ length: 20_000 }, draw);
+    const lanes = { GREEN: 0, YELLOW: 0, RED: 0 };
+    for (const score of later) lanes[laneOfScore(score, thresholds)]++;
+    // Sampling error of a share p over 20,000 is √(p(1−p)/n): 0.12 % for 3 %, 0.18 % for 7 %.
+    expect(lanes.RED / later.length).toBeCloseTo(0.03, 2);
+    expect(lanes.YELLOW / later.length).toBeCloseTo(0.07, 2);
+    expect(thresholds.basis).toBe(20_000);
+  });
+
+  it('takes exactly the top shares of the scores it was read from', () => {
+    const scores = Array.from({ length: 100 }, (_, i) => i + 1);
+    const thresholds = thresholdsFor(scores, { red: 0.03, yellow: 0.07 });
+    expect(thresholds).toEqual({ red: 98, yellow: 91, basis: 100 });
+    expect(scores.filter((s) => laneOfScore(s, thresholds) === 'RED')).toEqual([98, 99, 100]);
+    expect(scores.filter((s) => laneOfScore(s, thresholds) === 'YELLOW')).toHaveLength(7);
+  });
+
+  it('sends tied scores at a threshold to the severer lane, and none anywhere for a zero share', () => {
+    const thresholds = thresholdsFor([5, 5, 5, 5, 1, 1, 1, 1, 1, 1], { red: 0.1, yellow: 0 });
+    expect(thresholds.red).toBe(5);
+    expect(laneOfScore(5, thresholds)).toBe('RED');
+    expect(thresholds.yellow).toBe(5);
+    expect(laneOfScore(1, thresholds)).toBe('GREEN');
+    const none = thresholdsFor([1, 2, 3], { red: 0, yellow: 0 });
+    expect(laneOfScore(3, none)).toBe('GREEN');
+    expect(laneOfScore(50, thresholdsFor([], { red: 0.5, yellow: 0.5 }))).toBe('GREEN');
+  });
+});
+
+describe('enterprise points', () => {
+  it('lowers an AEO and raises a new enterprise, past findings and stock discrepancies, saying why', () => {
+    expect(enterprisePoints({ aeoStatus: 'AEO_F', enterpriseAgeDays: 2000, priorInspections: 10, priorFindings: 0, bookDiscrepancies: 0 })).toEqual({
+      points: -10,
+      reasons: ['Authorised economic operator (AEO_F): −10'],
+    });
+    const risky = enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 30, priorInspections: 8, priorFindings: 5, bookDiscrepancies: 7 });
+    // 5 + round(30 × 5/10) + min(10, 14)
+    expect(risky.points).toBe(5 + 15 + 10);
+    expect(risky.reasons).toHaveLength(3);
+  });
+});
