@@ -79,19 +79,24 @@ export function kcsRowInProductSpace(row: FeatureRow): FeatureRow {
   return { ...row, numeric: { ...row.numeric, itemPrice: price === null || price === undefined ? null : price / KRW_PER_USD_2020 } };
 }
 
-/** Words for a model feature (see featureNamesOf), for the reasons an officer reads. */
+/** "a", "a and b", "a, b and c". */
+function listed(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/** Words for a model feature (see featureNamesOf), for the reasons an officer reads: "the net mass". */
 export function describeFeature(name: string): string {
   const field = (f: string) => FIELD_WORDS[f] ?? f;
-  const fields = (crossing: string) => crossing.split('×').map(field).join(' with this ');
+  const fields = (crossing: string) => listed(crossing.split('×').map(field));
   const deviation = name.indexOf(':deviation|');
   if (deviation >= 0) {
-    const groups = name.slice(deviation + ':deviation|'.length).split('×').map(field).join(' and ');
-    return `${field(name.slice(0, deviation))} against earlier declarations of the same ${groups}`;
+    const groups = listed(name.slice(deviation + ':deviation|'.length).split('×').map(field));
+    return `the ${field(name.slice(0, deviation))} against earlier declarations of the same ${groups}`;
   }
-  if (name.endsWith(':rate')) return `record of findings for this ${fields(name.slice(0, -':rate'.length))}`;
+  if (name.endsWith(':rate')) return `the record of findings for this ${fields(name.slice(0, -':rate'.length))}`;
   if (name.endsWith(':count')) return `how often this ${fields(name.slice(0, -':count'.length))} was seen before`;
-  if (name.endsWith(':code')) return field(name.slice(0, -':code'.length));
-  return field(name);
+  if (name.endsWith(':code')) return `the ${field(name.slice(0, -':code'.length))}`;
+  return `the ${field(name)}`;
 }
 
 const FIELD_WORDS: Record<string, string> = {

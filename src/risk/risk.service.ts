@@ -256,7 +256,7 @@ export function createRiskService(deps: RiskServiceDeps) {
     if (view && active) {
       reasons.push(`Model v${active.row.version}: ${modelPoints.toFixed(0)} % likelihood of a finding (+${modelPoints.toFixed(0)})`);
       for (const driver of view.drivers) {
-        reasons.push(`${driver.effect > 0 ? 'Raised' : 'Lowered'} by the ${driver.words} (${driver.effect > 0 ? '+' : ''}${driver.effect.toFixed(0)})`);
+        reasons.push(`${driver.effect > 0 ? 'Raised' : 'Lowered'} by ${driver.words} (${driver.effect > 0 ? '+' : ''}${driver.effect.toFixed(0)})`);
       }
     }
     const enterprise = enterprisePoints(record);

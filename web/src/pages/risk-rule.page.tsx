@@ -34,7 +34,9 @@ interface RuleForm {
 }
 
 const kindOf = (field: string) => RULE_FIELDS.find((f) => f.field === field)?.kind ?? 'text';
-const operatorsFor = (field: string): RuleOperator[] => (kindOf(field) === 'text' ? ['in', 'notIn', 'startsWith'] : ['gt', 'gte', 'lt', 'lte']);
+/** The tests a field allows, the likeliest first: HS codes are matched by their first digits. */
+const operatorsFor = (field: string): RuleOperator[] =>
+  kindOf(field) === 'number' ? ['gt', 'gte', 'lt', 'lte'] : field === 'hsCode' ? ['startsWith', 'in', 'notIn'] : ['in', 'notIn', 'startsWith'];
 
 const emptyForm = (): RuleForm => ({
   name: '',
