@@ -49,7 +49,7 @@ const LINE = {
   customsValue: '25000.00',
 };
 
-function declarationBody(zoneId: string) {
+export function declarationBody(zoneId: string) {
   return {
     type: 'ADMISSION',
     zoneId,
@@ -65,7 +65,7 @@ function declarationBody(zoneId: string) {
 }
 
 /** Creates a zone, an enterprise trading in it and one of its users, all through the API; returns the user's client. */
-async function setUp(url: string, adminPassword: string): Promise<{ trader: HttpClient; zoneId: string }> {
+export async function setUp(url: string, adminPassword: string): Promise<{ trader: HttpClient; zoneId: string; username: string; password: string }> {
   const admin = await login(url, 'admin', adminPassword);
   const zone = await admin.expect('POST', '/api/v1/zones', {
     code: 'BENCH1',
@@ -106,7 +106,7 @@ async function setUp(url: string, adminPassword: string): Promise<{ trader: Http
     password,
     enterpriseId,
   });
-  return { trader: await login(url, 'bench-trader', password), zoneId };
+  return { trader: await login(url, 'bench-trader', password), zoneId, username: 'bench-trader', password };
 }
 
 async function submitDeclarations(trader: HttpClient, zoneId: string, count: number, maxSeconds: number) {

@@ -33,7 +33,7 @@ export interface DeclarationServiceDeps {
 }
 
 export interface AssessmentRequest {
-  declaration: { id: string; type: DeclarationType; enterpriseId: string };
+  declaration: { id: string; type: DeclarationType; enterpriseId: string; version: number; declarantId: string };
   resolved: ResolvedDeclaration;
   /** The administration's selectivity rules and random control draw, applied already. */
   policy: LaneDecision;
@@ -251,7 +251,7 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
   }
 
   /** Assesses a SUBMITTED declaration into a lane, and releases it at once when GREEN and allowed. */
-  async function assess(tx: Db, row: Pick<DeclarationRow, EventFields>, resolved: ResolvedDeclaration, at: Date) {
+  async function assess(tx: Db, row: Pick<DeclarationRow, EventFields | 'version' | 'submitted_by'>, resolved: ResolvedDeclaration, at: Date) {
     const { administration } = resolved;
     const policy = selectLane(
       administration.selectivity,
@@ -259,7 +259,12 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       random,
     );
     const decision = deps.assessor
-      ? await deps.assessor(tx, { declaration: { id: row.id, type: row.type, enterpriseId: row.enterprise_id }, resolved, policy, at })
+      ? await deps.assessor(tx, {
+          declaration: { id: row.id, type: row.type, enterpriseId: row.enterprise_id, version: row.version, declarantId: row.submitted_by },
+          resolved,
+          policy,
+          at,
+        })
       : policy;
     transition('SUBMITTED', 'ASSESS', decision.lane, 'system', null);
     await repo.setAssessment(tx, row.id, decision.lane, decision.score, decision.reasons, at);
@@ -348,6 +353,8 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
         enterprise_id: resolved.enterpriseId,
         destination_zone_id: resolved.destination?.zoneId ?? null,
         destination_enterprise_id: resolved.destination?.enterpriseId ?? null,
+        version: 1,
+        submitted_by: principal.id,
       };
       await record(tx, row, { action: 'SUBMIT', from: null, to: 'SUBMITTED', lane: null, actor: principal, reason: null, at });
       await assess(tx, row, resolved, at);
@@ -427,7 +434,12 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       await repo.deleteLines(tx, id);
       await repo.insertLines(tx, id, resolved.currency, resolved.lines);
       await repo.setState(tx, id, 'SUBMITTED', at);
-      const amended = { ...row, destination_zone_id: resolved.destination?.zoneId ?? null, destination_enterprise_id: resolved.destination?.enterpriseId ?? null };
+      const amended = {
+        ...row,
+        version: row.version + 1,
+        destination_zone_id: resolved.destination?.zoneId ?? null,
+        destination_enterprise_id: resolved.destination?.enterpriseId ?? null,
+      };
       await record(tx, amended, { action: 'AMEND', from: row.state, to: 'SUBMITTED', lane: null, actor: principal, reason, at });
       await assess(tx, amended, resolved, at);
       return detail(tx, principal, id);

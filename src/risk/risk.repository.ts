@@ -74,11 +74,9 @@ export type InspectionResultRow = {
   recorded_at: Date;
 };
 
-/** What an assessment reads of a declaration and its enterprise, as it stands at `at`. */
-export type AssessmentFactsRow = {
-  version: number;
-  submitted_by: string;
-  enterprise_created_at: Date;
+/** What an assessment reads of an enterprise's record, as it stands at `at`. */
+export type EnterpriseRecordRow = {
+  created_at: Date;
   prior_inspections: string;
   prior_findings: string;
   book_discrepancies: string;
@@ -187,19 +185,19 @@ export const riskRepository = {
     );
   },
 
-  async facts(db: Db, declarationId: string, enterpriseId: string, at: Date): Promise<AssessmentFactsRow> {
-    const [row] = await db.query<AssessmentFactsRow>(
-      `SELECT d.version, d.submitted_by, e.created_at AS enterprise_created_at,
+  async enterpriseRecord(db: Db, enterpriseId: string, at: Date): Promise<EnterpriseRecordRow> {
+    const [row] = await db.query<EnterpriseRecordRow>(
+      `SELECT e.created_at,
               (SELECT count(*) FROM inspection_results i JOIN declarations p ON p.id = i.declaration_id
-                 WHERE p.enterprise_id = $2 AND i.recorded_at < $3)::text AS prior_inspections,
+                 WHERE p.enterprise_id = e.id AND i.recorded_at < $2)::text AS prior_inspections,
               (SELECT count(*) FROM inspection_results i JOIN declarations p ON p.id = i.declaration_id
-                 WHERE p.enterprise_id = $2 AND i.recorded_at < $3 AND i.outcome <> 'NOTHING_FOUND')::text AS prior_findings,
-              (SELECT count(*) FROM outbox o WHERE o.event_type = 'book.discrepancy' AND o.enterprise_id = $2
-                 AND o.occurred_at >= $3::timestamptz - interval '365 days' AND o.occurred_at < $3)::text AS book_discrepancies
-       FROM declarations d JOIN enterprises e ON e.id = $2 WHERE d.id = $1`,
-      [declarationId, enterpriseId, at],
+                 WHERE p.enterprise_id = e.id AND i.recorded_at < $2 AND i.outcome <> 'NOTHING_FOUND')::text AS prior_findings,
+              (SELECT count(*) FROM outbox o WHERE o.event_type = 'book.discrepancy' AND o.enterprise_id = e.id
+                 AND o.occurred_at >= $2::timestamptz - interval '365 days' AND o.occurred_at < $2)::text AS book_discrepancies
+       FROM enterprises e WHERE e.id = $1`,
+      [enterpriseId, at],
     );
-    if (!row) throw new Error(`declaration ${declarationId} vanished during its assessment`);
+    if (!row) throw new Error(`enterprise ${enterpriseId} vanished during an assessment`);
     return row;
   },
 

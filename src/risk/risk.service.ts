@@ -13,8 +13,9 @@ import type { Lane } from '../declarations/selectivity.schema.ts';
 import { laneOfScore, severer, thresholdsFor, enterprisePoints, type Thresholds } from './allocation.ts';
 import { checkConditions, ruleHits, type DeclarationFacts, type RiskRule } from './rules.ts';
 import { declarationRows, describeFeature } from './declaration-features.ts';
-import { riskRepository as repo, type ModelRow, type RiskSettingsRow, type RuleRow, type RuleStatsRow } from './risk.repository.ts';
+import { riskRepository as repo, type EnterpriseRecordRow, type ModelRow, type RiskSettingsRow, type RuleRow, type RuleStatsRow } from './risk.repository.ts';
 import { transformFeatures } from './model/features.ts';
+import { contributions } from './explain.ts';
 import type { RiskModel } from './model/risk-model.ts';
 import { loadRiskModel, type StoredRiskModel } from './model-store.ts';
 import { trainProductModel, type TrainingReport } from './training.ts';
@@ -112,21 +113,35 @@ function presentModel(row: ModelRow) {
 export function createRiskService(deps: RiskServiceDeps) {
   const { db, clock } = deps;
 
-  let rulesCache: { at: number; rules: RiskRule[] } | null = null;
+  let rulesCache: { at: number; rules: RiskRule[]; rates: { red: number; yellow: number } } | null = null;
+  // An enterprise's record changes with inspection results (recorded here, which forget it) and
+  // flagged discrepancies (which reach other processes' assessments within the cache's lifetime).
+  // Never reused for an earlier moment than it was read at: a record must not carry the future.
+  const records = new Map<string, { at: number; asOf: number; row: EnterpriseRecordRow }>();
   let modelCache: { at: number; active: ActiveModel | null } | null = null;
   let thresholdCache: { at: number; key: string; thresholds: Thresholds } | null = null;
 
   function forget() {
     rulesCache = null;
+    records.clear();
     modelCache = null;
     thresholdCache = null;
   }
 
-  async function rules(tx: Db): Promise<RiskRule[]> {
-    if (rulesCache && Date.now() - rulesCache.at < CACHE_MS) return rulesCache.rules;
-    const loaded = (await repo.rules(tx)).map(ruleOf);
-    rulesCache = { at: Date.now(), rules: loaded };
-    return loaded;
+  /** The rules and the lane targets in force, read at most every CACHE_MS (at once after a change here). */
+  async function policy(tx: Db): Promise<NonNullable<typeof rulesCache>> {
+    if (rulesCache && Date.now() - rulesCache.at < CACHE_MS) return rulesCache;
+    const [rows, settings] = await Promise.all([repo.rules(tx), repo.settings(tx)]);
+    rulesCache = { at: Date.now(), rules: rows.map(ruleOf), rates: { red: Number(settings.red_rate), yellow: Number(settings.yellow_rate) } };
+    return rulesCache;
+  }
+
+  async function enterpriseRecord(tx: Db, enterpriseId: string, at: Date): Promise<EnterpriseRecordRow> {
+    const cached = records.get(enterpriseId);
+    if (cached && Date.now() - cached.at < CACHE_MS && cached.asOf <= at.getTime()) return cached.row;
+    const row = await repo.enterpriseRecord(tx, enterpriseId, at);
+    records.set(enterpriseId, { at: Date.now(), asOf: at.getTime(), row });
+    return row;
   }
 
   async function activeModel(tx: Db): Promise<ActiveModel | null> {
@@ -160,18 +175,13 @@ export function createRiskService(deps: RiskServiceDeps) {
     const probabilities = active.model.gbdt.predict(matrix);
     let worst = 0;
     for (let i = 1; i < probabilities.length; i++) if ((probabilities[i] as number) > (probabilities[worst] as number)) worst = i;
-    // Each feature of that line forgotten in turn (set missing, as if unknown): how much the probability falls or rises.
+    // Each feature of that line forgotten in turn (missing, as if unknown): how far the probability falls or rises.
     const width = matrix.featureNames.length;
-    const line = matrix.values.subarray(worst * width, (worst + 1) * width);
-    const occluded = new Float64Array(width * width);
-    for (let f = 0; f < width; f++) {
-      occluded.set(line, f * width);
-      occluded[f * width + f] = Number.NaN;
-    }
-    const without = active.model.gbdt.predict({ featureNames: matrix.featureNames, rowCount: width, values: occluded });
     const base = probabilities[worst] as number;
-    const drivers = matrix.featureNames
-      .map((feature, f) => ({ feature, words: describeFeature(feature), effect: round2(100 * (base - (without[f] as number))) }))
+    const logOdds = Math.log(base / (1 - base));
+    const effects = contributions(active.model.gbdt.model, matrix.values.subarray(worst * width, (worst + 1) * width), matrix.featureNames);
+    const drivers = active.model.gbdt.model.featureNames
+      .map((feature, f) => ({ feature, words: describeFeature(feature), effect: round2(100 * (base - 1 / (1 + Math.exp(-(logOdds - (effects[f] as number)))))) }))
       .filter((d) => Math.abs(d.effect) >= 1)
       .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
       .slice(0, DRIVERS);
@@ -185,22 +195,22 @@ export function createRiskService(deps: RiskServiceDeps) {
 
   /** Assesses a declaration at submission or after an amendment: the lane assessor of the declaration service. */
   const assessor: LaneAssessor = async (tx, request) => {
-    const { declaration, resolved, policy, at } = request;
-    const [settings, allRules, active] = await Promise.all([repo.settings(tx), rules(tx), activeModel(tx)]);
-    const facts = await repo.facts(tx, declaration.id, declaration.enterpriseId, at);
+    const { declaration, resolved, policy: administration, at } = request;
+    const [{ rules: allRules, rates }, active] = await Promise.all([policy(tx), activeModel(tx)]);
+    const enterpriseRow = await enterpriseRecord(tx, declaration.enterpriseId, at);
     const record = {
       aeoStatus: resolved.aeoStatus,
-      enterpriseAgeDays: Math.max(0, Math.floor((at.getTime() - facts.enterprise_created_at.getTime()) / 86_400_000)),
-      priorInspections: Number(facts.prior_inspections),
-      priorFindings: Number(facts.prior_findings),
-      bookDiscrepancies: Number(facts.book_discrepancies),
+      enterpriseAgeDays: Math.max(0, Math.floor((at.getTime() - enterpriseRow.created_at.getTime()) / 86_400_000)),
+      priorInspections: Number(enterpriseRow.prior_inspections),
+      priorFindings: Number(enterpriseRow.prior_findings),
+      bookDiscrepancies: Number(enterpriseRow.book_discrepancies),
     };
     const rows = declarationRows({
       at,
       type: declaration.type,
       zoneCode: resolved.zoneCode,
       transportMode: resolved.transport.mode,
-      declarantId: facts.submitted_by,
+      declarantId: declaration.declarantId,
       enterpriseId: declaration.enterpriseId,
       carrier: resolved.transport.vesselOrFlight ?? null,
       departureCountry: resolved.transport.portOfLoading?.slice(0, 2) ?? null,
@@ -263,7 +273,6 @@ export function createRiskService(deps: RiskServiceDeps) {
     reasons.push(...enterprise.reasons);
     const score = round2(modelPoints + rulePoints + enterprise.points);
 
-    const rates = { red: Number(settings.red_rate), yellow: Number(settings.yellow_rate) };
     const limits = await thresholds(tx, at, rates, active);
     const scoreLane = laneOfScore(score, limits);
     if (scoreLane !== 'GREEN') {
@@ -271,14 +280,14 @@ export function createRiskService(deps: RiskServiceDeps) {
       const share = scoreLane === 'RED' ? rates.red : rates.red + rates.yellow;
       reasons.push(`Score ${score.toFixed(0)} is in the riskiest ${(share * 100).toFixed(0)} % (${scoreLane} from ${threshold.toFixed(1)})`);
     }
-    const policyReasons = policy.random || policy.lane !== 'GREEN' ? policy.reasons : [];
-    const lane = severer(severer(policy.lane, forced), scoreLane);
+    const policyReasons = administration.random || administration.lane !== 'GREEN' ? administration.reasons : [];
+    const lane = severer(severer(administration.lane, forced), scoreLane);
     const allReasons = [...policyReasons, ...reasons];
     if (lane === 'GREEN') allReasons.push(`Score ${score.toFixed(0)} is below the YELLOW threshold (${Number.isFinite(limits.yellow) ? limits.yellow.toFixed(1) : 'none yet'})`);
 
     const assessmentId = await repo.insertAssessment(tx, {
       declarationId: declaration.id,
-      declarationVersion: facts.version,
+      declarationVersion: declaration.version,
       modelId: active?.row.id ?? null,
       modelProbability: view ? view.worst : null,
       modelPoints,
@@ -286,7 +295,7 @@ export function createRiskService(deps: RiskServiceDeps) {
       enterprisePoints: enterprise.points,
       score,
       lane,
-      randomSelected: policy.random,
+      randomSelected: administration.random,
       reasons: allReasons,
       drivers: view?.drivers ?? [],
       at,
@@ -298,7 +307,7 @@ export function createRiskService(deps: RiskServiceDeps) {
       declaration.id,
       at,
     );
-    return { lane, score: Math.max(0, Math.min(score, 99999)), reasons: allReasons, random: policy.random };
+    return { lane, score: Math.max(0, Math.min(score, 99999)), reasons: allReasons, random: administration.random };
   };
 
   async function visibleDeclaration(tx: Db, principal: Principal, id: string) {
@@ -476,6 +485,7 @@ export function createRiskService(deps: RiskServiceDeps) {
       if (await repo.inspectionResult(tx, id)) throw new AppError('CONFLICT', 'The inspection result of this declaration is recorded already', [{ path: '/outcome', message: 'recorded already' }]);
       const at = clock.now();
       await repo.insertInspectionResult(tx, { declarationId: id, outcome: input.outcome, findings: input.findings ?? null, recordedBy: principal.id, at });
+      records.delete(declaration.enterprise_id);
       await appendEvent(tx, {
         type: 'inspection.result_recorded',
         aggregateType: 'declaration',

@@ -135,10 +135,21 @@ function setColumn(matrix: FeatureMatrix, column: number, values: Float64Array):
 }
 
 /**
- * The log-deviation of each row from its group's earlier rows (strictly earlier instants), starting
- * from `history` and adding the rows to it as it goes.
+ * The log-deviation of each row from its group's earlier rows (strictly earlier instants): those in
+ * `base` (read only: the training rows, when scoring) and those added to `history` as it goes.
  */
-function encodeDeviation(prepared: PreparedRows, deviation: FeatureSpec['deviations'][number], history: Map<string, RunningMean>): Float64Array {
+function encodeDeviation(
+  prepared: PreparedRows,
+  deviation: FeatureSpec['deviations'][number],
+  history: Map<string, RunningMean>,
+  base?: ReadonlyMap<string, RunningMean>,
+): Float64Array {
+  const pastOf = (key: string): RunningMean | undefined => {
+    const trained = base?.get(key);
+    const added = history.get(key);
+    if (!trained || !added) return added ?? trained;
+    return { count: trained.count + added.count, sum: trained.sum + added.sum };
+  };
   const result = new Float64Array(prepared.numeric.length).fill(Number.NaN);
   const { order, groupStarts } = prepared.time;
   const scaled = (row: number) => {
@@ -151,7 +162,7 @@ function encodeDeviation(prepared: PreparedRows, deviation: FeatureSpec['deviati
     for (let i = start; i < end; i++) {
       const row = order[i] as number;
       const key = keyOf(prepared.categorical[row] as Record<string, string | null>, deviation.groupBy);
-      const past = key === null ? undefined : history.get(key);
+      const past = key === null ? undefined : pastOf(key);
       if (past && past.count > 0) result[row] = scaled(row) - past.sum / past.count;
     }
     for (let i = start; i < end; i++) {
@@ -225,9 +236,8 @@ export function transformFeatures(fitted: FittedFeatures, rows: readonly Feature
     setColumn(matrix, column++, encoding.count);
   }
   for (const deviation of spec.deviations) {
-    // A copy: scoring a batch must not change what the next batch is compared with.
-    const history = new Map([...(fitted.deviations.get(deviationName(deviation)) ?? new Map<string, RunningMean>())].map(([key, stats]) => [key, { ...stats }]));
-    setColumn(matrix, column++, encodeDeviation(prepared, deviation, history));
+    // The batch's own rows go to a map of its own: scoring must not change what the next batch is compared with.
+    setColumn(matrix, column++, encodeDeviation(prepared, deviation, new Map(), fitted.deviations.get(deviationName(deviation))));
   }
   return matrix;
 }
