@@ -210,6 +210,7 @@ export const riskRepository = {
     return rows.map((row) => Number(row.score));
   },
 
+  /** The assessment and the hits of its rules, in one statement: it sits on every submission's path. */
   async insertAssessment(
     db: Db,
     a: {
@@ -225,13 +226,17 @@ export const riskRepository = {
       randomSelected: boolean;
       reasons: string[];
       drivers: unknown;
+      ruleIds: string[];
       at: Date;
     },
-  ): Promise<string> {
-    const [row] = await db.query<{ id: string }>(
-      `INSERT INTO risk_assessments (declaration_id, declaration_version, model_id, model_probability, model_points, rule_points, enterprise_points,
-         score, lane, random_selected, reasons, drivers, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13) RETURNING id::text`,
+  ): Promise<void> {
+    await db.query(
+      `WITH assessment AS (
+         INSERT INTO risk_assessments (declaration_id, declaration_version, model_id, model_probability, model_points, rule_points, enterprise_points,
+           score, lane, random_selected, reasons, drivers, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13) RETURNING id)
+       INSERT INTO risk_rule_hits (rule_id, assessment_id, declaration_id, at)
+       SELECT rule_id, assessment.id, $1, $13 FROM assessment, unnest($14::uuid[]) AS rule_id`,
       [
         a.declarationId,
         a.declarationVersion,
@@ -246,16 +251,8 @@ export const riskRepository = {
         JSON.stringify(a.reasons),
         JSON.stringify(a.drivers),
         a.at,
+        a.ruleIds,
       ],
-    );
-    return (row as { id: string }).id;
-  },
-
-  async insertHits(db: Db, ruleIds: string[], assessmentId: string, declarationId: string, at: Date): Promise<void> {
-    if (ruleIds.length === 0) return;
-    await db.query(
-      `INSERT INTO risk_rule_hits (rule_id, assessment_id, declaration_id, at) SELECT unnest($1::uuid[]), $2, $3, $4`,
-      [ruleIds, assessmentId, declarationId, at],
     );
   },
 

@@ -285,7 +285,7 @@ export function createRiskService(deps: RiskServiceDeps) {
     const allReasons = [...policyReasons, ...reasons];
     if (lane === 'GREEN') allReasons.push(`Score ${score.toFixed(0)} is below the YELLOW threshold (${Number.isFinite(limits.yellow) ? limits.yellow.toFixed(1) : 'none yet'})`);
 
-    const assessmentId = await repo.insertAssessment(tx, {
+    await repo.insertAssessment(tx, {
       declarationId: declaration.id,
       declarationVersion: declaration.version,
       modelId: active?.row.id ?? null,
@@ -298,15 +298,9 @@ export function createRiskService(deps: RiskServiceDeps) {
       randomSelected: administration.random,
       reasons: allReasons,
       drivers: view?.drivers ?? [],
+      ruleIds: hit.map((rule) => rule.id),
       at,
     });
-    await repo.insertHits(
-      tx,
-      hit.map((rule) => rule.id),
-      assessmentId,
-      declaration.id,
-      at,
-    );
     return { lane, score: Math.max(0, Math.min(score, 99999)), reasons: allReasons, random: administration.random };
   };
 

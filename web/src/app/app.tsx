@@ -2,6 +2,7 @@
 // map) load with their own code when first opened.
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import type { Principal } from '../api/types.ts';
 import { ToastProvider } from '../components/toasts.tsx';
 import { Loading } from '../components/ui.tsx';
 import { canManageUsers, canReadSettings, canSeeTargeting } from '../lib/rights.ts';
@@ -51,6 +52,13 @@ function SignedIn() {
 
 const lazyPage = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
+/** A page for those whose role allows it; the others are told plainly what they may not do. */
+const guarded = (allowed: (principal: Principal) => boolean, what: string, page: ReactNode) => (
+  <RequireRight allowed={allowed} what={what}>
+    {page}
+  </RequireRight>
+);
+
 export function App() {
   return (
     <BrowserRouter>
@@ -73,46 +81,11 @@ export function App() {
               <Route path="enterprises" element={<EnterprisesPage />} />
               <Route path="enterprises/:id" element={<EnterprisePage />} />
               <Route path="tariff" element={<TariffPage />} />
-              <Route
-                path="settings"
-                element={
-                  <RequireRight allowed={canReadSettings} what="read the administration’s settings">
-                    <SettingsPage />
-                  </RequireRight>
-                }
-              />
-              <Route
-                path="users"
-                element={
-                  <RequireRight allowed={canManageUsers} what="manage users and API keys">
-                    <UsersPage />
-                  </RequireRight>
-                }
-              />
-              <Route
-                path="risk"
-                element={
-                  <RequireRight allowed={canSeeTargeting} what="read the risk engine’s rules and models">
-                    {lazyPage(<RiskPage />)}
-                  </RequireRight>
-                }
-              />
-              <Route
-                path="risk/rules/new"
-                element={
-                  <RequireRight allowed={canSeeTargeting} what="read the risk engine’s rules">
-                    <RiskRulePage />
-                  </RequireRight>
-                }
-              />
-              <Route
-                path="risk/rules/:id"
-                element={
-                  <RequireRight allowed={canSeeTargeting} what="read the risk engine’s rules">
-                    <RiskRulePage />
-                  </RequireRight>
-                }
-              />
+              <Route path="settings" element={guarded(canReadSettings, 'read the administration’s settings', <SettingsPage />)} />
+              <Route path="users" element={guarded(canManageUsers, 'manage users and API keys', <UsersPage />)} />
+              <Route path="risk" element={guarded(canSeeTargeting, 'read the risk engine’s rules and models', lazyPage(<RiskPage />))} />
+              <Route path="risk/rules/new" element={guarded(canSeeTargeting, 'read the risk engine’s rules', <RiskRulePage />)} />
+              <Route path="risk/rules/:id" element={guarded(canSeeTargeting, 'read the risk engine’s rules', <RiskRulePage />)} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>
