@@ -55,7 +55,12 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
   const reference = await loadReferenceData();
   const identity = createIdentityService({ db, clock, tokenTtlSeconds: config.tokenTtlSeconds });
   const registry = createRegistryService({ db, clock, reference });
-  const risk = createRiskService({ db, clock });
+  // The risk engine reads line duty rates from the duties' tariff, which the stack builds after it.
+  const risk = createRiskService({
+    db,
+    clock,
+    tariff: { schedule: (handle) => duties.schedule(handle), resolve: (handle, hsCode, tariffCode) => duties.resolve(handle, hsCode, tariffCode) },
+  });
   const { books, duties, declarations, bookControl } = createDeclarationStack({ db, clock, reference, registry, risk });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });

@@ -280,7 +280,7 @@ export async function loadDemo(ctx: AppContext): Promise<{ users: DemoCredential
   // that postings and bills carry the moments of the steps. Lane draws have their own stream, so
   // changing a rule does not reshuffle the rest of the demo.
   // The risk analyst's first model, trained on the shipped declarations, and rules, before the traffic.
-  const risk = createRiskService({ db: ctx.db, clock });
+  const risk = createRiskService({ db: ctx.db, clock, tariff: ctx.duties });
   const analystUser = (await allUsers(ctx.identity)).get('analyst');
   if (!analystUser) throw new Error('the demo has no risk analyst');
   const analyst = principalOf(analystUser);

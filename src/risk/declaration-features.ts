@@ -36,7 +36,7 @@ export interface DeclarationForFeatures {
   priorInspections: number;
   priorFindings: number;
   bookDiscrepancies: number;
-  lines: Array<{ hsCode: string; originCountry: string; netMass: number; customsValue: number; taxRate: number | null }>;
+  lines: Array<{ hsCode: string; originCountry: string; netMass: number; customsValue: number; taxRate: number | null; taxType: string | null }>;
 }
 
 export function declarationRows(d: DeclarationForFeatures, label?: 0 | 1): FeatureRow[] {
@@ -56,7 +56,7 @@ export function declarationRows(d: DeclarationForFeatures, label?: 0 | 1): Featu
       hs6: line.hsCode,
       departureCountry: d.departureCountry,
       originCountry: line.originCountry,
-      taxType: null,
+      taxType: line.taxType,
       originIndicator: null,
       aeoStatus: d.aeoStatus,
     },

@@ -94,6 +94,7 @@ export type LabelledLineRow = {
   aeo_status: string;
   enterprise_created_at: Date;
   hs_code: string;
+  tariff_code: string | null;
   origin_country: string;
   net_mass: string;
   customs_value: string;
@@ -280,7 +281,7 @@ export const riskRepository = {
   async labelledLines(db: Db): Promise<LabelledLineRow[]> {
     return db.query<LabelledLineRow>(
       `SELECT d.id AS declaration_id, d.submitted_at, d.type, z.code AS zone_code, d.transport, d.submitted_by, d.enterprise_id,
-              e.aeo_status, e.created_at AS enterprise_created_at, l.hs_code, l.origin_country, l.net_mass::text, l.customs_value::text, i.outcome, i.recorded_at
+              e.aeo_status, e.created_at AS enterprise_created_at, l.hs_code, l.tariff_code, l.origin_country, l.net_mass::text, l.customs_value::text, i.outcome, i.recorded_at
        FROM inspection_results i JOIN declarations d ON d.id = i.declaration_id JOIN zones z ON z.id = d.zone_id
        JOIN enterprises e ON e.id = d.enterprise_id JOIN declaration_lines l ON l.declaration_id = d.id
        ORDER BY d.submitted_at, d.id, l.line_no`,

@@ -16,6 +16,7 @@ import { declarationRows, describeFeature } from './declaration-features.ts';
 import { riskRepository as repo, type EnterpriseRecordRow, type ModelRow, type RiskSettingsRow, type RuleRow, type RuleStatsRow } from './risk.repository.ts';
 import { transformFeatures } from './model/features.ts';
 import { contributions } from './explain.ts';
+import { cachedTaxes, type LineTax, type TariffResolver } from './taxes.ts';
 import type { RiskModel } from './model/risk-model.ts';
 import { loadRiskModel, type StoredRiskModel } from './model-store.ts';
 import { trainProductModel, type TrainingReport } from './training.ts';
@@ -24,6 +25,8 @@ import type { InspectionResultInput, RiskSettingsInput, RuleInput } from './risk
 export interface RiskServiceDeps {
   db: Db;
   clock: Clock;
+  /** The duties' tariff, for each line's duty rate and kind; without it those features stay unknown. */
+  tariff?: TariffResolver;
 }
 
 /** Who may read and write what: analysts own the rules and models; officers record inspection results. */
@@ -112,6 +115,7 @@ function presentModel(row: ModelRow) {
 
 export function createRiskService(deps: RiskServiceDeps) {
   const { db, clock } = deps;
+  const taxOf = cachedTaxes(deps.tariff, CACHE_MS);
 
   let rulesCache: { at: number; rules: RiskRule[]; rates: { red: number; yellow: number } } | null = null;
   // An enterprise's record changes with inspection results (recorded here, which forget it) and
@@ -205,6 +209,9 @@ export function createRiskService(deps: RiskServiceDeps) {
       priorFindings: Number(enterpriseRow.prior_findings),
       bookDiscrepancies: Number(enterpriseRow.book_discrepancies),
     };
+    // One line after another: the first use of a new database loads the tariff in this transaction.
+    const taxes: LineTax[] = [];
+    for (const line of resolved.lines) taxes.push(await taxOf(tx, line.hsCode, line.tariffCode));
     const rows = declarationRows({
       at,
       type: declaration.type,
@@ -215,12 +222,13 @@ export function createRiskService(deps: RiskServiceDeps) {
       carrier: resolved.transport.vesselOrFlight ?? null,
       departureCountry: resolved.transport.portOfLoading?.slice(0, 2) ?? null,
       ...record,
-      lines: resolved.lines.map((line) => ({
+      lines: resolved.lines.map((line, i) => ({
         hsCode: line.hsCode,
         originCountry: line.originCountry,
         netMass: Number(line.netMass),
         customsValue: Number(line.customsValue),
-        taxRate: null,
+        taxRate: taxes[i]?.rate ?? null,
+        taxType: taxes[i]?.type ?? null,
       })),
     });
     const view = active ? modelView(active, rows) : null;
@@ -243,7 +251,7 @@ export function createRiskService(deps: RiskServiceDeps) {
           customsValue,
           valuePerKg: netMass > 0 ? customsValue / netMass : null,
           valuePerKgDeviation: view?.deviations[i] ?? null,
-          taxRate: null,
+          taxRate: taxes[i]?.rate ?? null,
           modelProbability: view ? (view.probabilities[i] as number) : null,
         };
       }),
@@ -315,7 +323,7 @@ export function createRiskService(deps: RiskServiceDeps) {
 
   async function train(by: Principal | null): Promise<ReturnType<typeof presentModel>> {
     const at = clock.now();
-    const report: TrainingReport = await trainProductModel(db);
+    const report: TrainingReport = await trainProductModel(db, taxOf);
     const id = uuidv7();
     await db.transaction(async (tx) => {
       await repo.insertModel(tx, {

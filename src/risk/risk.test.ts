@@ -91,6 +91,25 @@ describe('risk engine', () => {
       expect(rule.recentHits).toEqual([expect.objectContaining({ declarationId: hit.id, outcome: 'FOUND' })]);
     });
 
+    it('tests a line’s duty rate from the tariff schedule', async () => {
+      // Cotton T-shirts (HS 6109.10) bear 16.5 % in the shipped schedule; smartphones are free.
+      const created = await analyst.post('/api/v1/risk/rules', {
+        name: 'High duty',
+        reason: 'Undervaluation pays where duty is high',
+        conditions: [{ field: 'taxRate', op: 'gte', value: '10' }],
+        weight: 7,
+        validFrom: today(),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const shirtsAssessed = (await officer.get(`/api/v1/declarations/${(await submit([{ ...shirts, originCountry: 'KH' }])).id}/risk`)).body.assessments[0];
+      expect(shirtsAssessed.reasons).toContain('Rule “High duty”: Undervaluation pays where duty is high (+7)');
+      const phones = { hsCode: '851713', description: 'Smartphones', originCountry: 'CN', quantity: '10', unit: 'H87', netMass: '2', grossMass: '3', customsValue: '2000.00' };
+      expect((await officer.get(`/api/v1/declarations/${(await submit([phones])).id}/risk`)).body.assessments[0].points.rules).toBe('0.00');
+      // Retired, so the later tests see only their own rules' points.
+      const retired = { name: 'High duty', reason: 'Undervaluation pays where duty is high', conditions: [{ field: 'taxRate', op: 'gte', value: '10' }], weight: 7, validFrom: today(), active: false };
+      expect((await analyst.put(`/api/v1/risk/rules/${created.body.id}`, retired)).status).toBe(200);
+    });
+
     it('forces a lane, and stops hitting once deactivated', async () => {
       const rule = {
         name: 'Batteries by air',

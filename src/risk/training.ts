@@ -12,6 +12,7 @@ import { selectionScores } from './evaluate/metrics.ts';
 import { declarationRows, kcsRowInProductSpace, PRODUCT_FEATURE_SPEC } from './declaration-features.ts';
 import { storeRiskModel, type StoredRiskModel } from './model-store.ts';
 import { riskRepository as repo, type LabelledLineRow } from './risk.repository.ts';
+import type { LineTax, TaxOf } from './taxes.ts';
 
 const KCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/risk/kcs');
 export const SHIPPED_FILES = ['df_syn_train_eng.csv', 'df_syn_valid_eng.csv'];
@@ -45,7 +46,7 @@ function shippedRows(): Promise<FeatureRow[]> {
  * The administration's labelled declarations, a row per line, with the enterprise's record as it
  * stood at each submission: only inspection results recorded and discrepancies flagged before it.
  */
-export async function ownRows(db: Db): Promise<FeatureRow[]> {
+export async function ownRows(db: Db, taxOf: TaxOf): Promise<FeatureRow[]> {
   const [lines, discrepancies] = await Promise.all([repo.labelledLines(db), repo.discrepancyTimes(db)]);
   const byDeclaration = new Map<string, LabelledLineRow[]>();
   for (const line of lines) byDeclaration.set(line.declaration_id, [...(byDeclaration.get(line.declaration_id) ?? []), line]);
@@ -53,6 +54,11 @@ export async function ownRows(db: Db): Promise<FeatureRow[]> {
   const discrepanciesOf = new Map<string, number[]>();
   for (const d of discrepancies) discrepanciesOf.set(d.enterprise_id, [...(discrepanciesOf.get(d.enterprise_id) ?? []), d.occurred_at.getTime()]);
 
+  const taxes = new Map<string, LineTax>();
+  for (const line of lines) {
+    const key = `${line.hs_code}/${line.tariff_code ?? ''}`;
+    if (!taxes.has(key)) taxes.set(key, await taxOf(db, line.hs_code, line.tariff_code));
+  }
   return [...byDeclaration.values()].flatMap((group) => {
     const first = group[0] as LabelledLineRow;
     const at = first.submitted_at.getTime();
@@ -78,7 +84,8 @@ export async function ownRows(db: Db): Promise<FeatureRow[]> {
           originCountry: line.origin_country,
           netMass: Number(line.net_mass),
           customsValue: Number(line.customs_value),
-          taxRate: null,
+          taxRate: taxes.get(`${line.hs_code}/${line.tariff_code ?? ''}`)?.rate ?? null,
+          taxType: taxes.get(`${line.hs_code}/${line.tariff_code ?? ''}`)?.type ?? null,
         })),
       },
       first.outcome === 'NOTHING_FOUND' ? 0 : 1,
@@ -94,8 +101,8 @@ function calibrationOf(scores: Float64Array): number[] {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export async function trainProductModel(db: Db): Promise<TrainingReport> {
-  const [base, own] = await Promise.all([shippedRows(), ownRows(db)]);
+export async function trainProductModel(db: Db, taxOf: TaxOf): Promise<TrainingReport> {
+  const [base, own] = await Promise.all([shippedRows(), ownRows(db, taxOf)]);
   const rows = [...base, ...own];
   const started = performance.now();
   const { earlier, later } = splitLatest(rows, VALIDATION_SHARE);

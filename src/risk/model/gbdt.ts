@@ -572,12 +572,24 @@ export function loadGbdt(model: GbdtModel): Omit<TrainedGbdt, 'validHistory'> {
     offset += tree.feature.length;
   });
 
+  // The matrix column each node reads, for the last column order seen: a scorer of one declaration
+  // at a time meets the same order every time and need not work it out again.
+  let lastNames: readonly string[] | null = null;
+  let lastNodeColumn = new Int32Array(0);
+  const nodeColumnsFor = (matrix: FeatureMatrix): Int32Array => {
+    if (matrix.featureNames !== lastNames) {
+      const columns = columnsOf(matrix, model.featureNames);
+      lastNodeColumn = Int32Array.from(feature, (f) => (f >= 0 ? (columns[f] as number) : -1));
+      lastNames = matrix.featureNames;
+    }
+    return lastNodeColumn;
+  };
+
   const predict = (matrix: FeatureMatrix): Float64Array => {
     // Each node reads its matrix column directly. Rows go through the trees in blocks small enough
     // for the block's values to stay in cache while every tree is walked over them.
-    const columns = columnsOf(matrix, model.featureNames);
     const stride = matrix.featureNames.length;
-    const nodeColumn = Int32Array.from(feature, (f) => (f >= 0 ? (columns[f] as number) : -1));
+    const nodeColumn = nodeColumnsFor(matrix);
     const { values, rowCount } = matrix;
     const sums = new Float64Array(rowCount).fill(model.baseScore);
     for (let blockStart = 0; blockStart < rowCount; blockStart += PREDICT_BLOCK_ROWS) {
