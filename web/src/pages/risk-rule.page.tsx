@@ -64,6 +64,13 @@ function formOf(rule: RiskRuleDetail): RuleForm {
   };
 }
 
+/** "/conditions/1/value" → "Condition 2, value"; "/name" → "name". */
+function describePath(path: string): string {
+  const condition = /^\/conditions\/(\d+)(?:\/(\w+))?$/.exec(path);
+  if (condition) return `Condition ${Number(condition[1]) + 1}${condition[2] ? `, ${condition[2]}` : ''}`;
+  return path.replace(/^\//, '');
+}
+
 function bodyOf(form: RuleForm): RuleInput {
   const conditions: RuleCondition[] = form.conditions.map((c) => ({
     field: c.field,
@@ -182,7 +189,7 @@ export function RiskRulePage() {
       ) : null}
 
       <form onSubmit={(e) => void submit(e)} aria-label={title} noValidate>
-        {error ? <ErrorSummary error={error} title="The rule was not saved" /> : null}
+        {error ? <ErrorSummary error={error} title="The rule was not saved" describe={describePath} /> : null}
         <Section title="Rule" id="rule">
           <fieldset disabled={!canWrite} className="plain-fieldset">
             <div className="form-grid">
