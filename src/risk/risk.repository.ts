@@ -314,11 +314,17 @@ export const riskRepository = {
     return row ?? null;
   },
 
-  async activeModel(db: Db): Promise<(ModelRow & { model: unknown }) | null> {
-    const [row] = await db.query<ModelRow & { model: unknown }>(
-      `SELECT id, version, status, training, metrics, trained_at, trained_by, activated_at, model FROM risk_models WHERE status = 'ACTIVE'`,
+  /** The active model's record, without the (large) model itself. */
+  async activeModel(db: Db): Promise<ModelRow | null> {
+    const [row] = await db.query<ModelRow>(
+      `SELECT id, version, status, training, metrics, trained_at, trained_by, activated_at FROM risk_models WHERE status = 'ACTIVE'`,
     );
     return row ?? null;
+  },
+
+  async storedModel(db: Db, id: string): Promise<unknown> {
+    const [row] = await db.query<{ model: unknown }>('SELECT model FROM risk_models WHERE id = $1', [id]);
+    return row?.model ?? null;
   },
 
   async insertModel(db: Db, m: { id: string; training: unknown; metrics: unknown; model: unknown; by: string | null; at: Date }): Promise<number> {

@@ -150,12 +150,16 @@ export function createRiskService(deps: RiskServiceDeps) {
 
   async function activeModel(tx: Db): Promise<ActiveModel | null> {
     if (modelCache && Date.now() - modelCache.at < CACHE_MS) return modelCache.active;
+    // Only the record is read every time; the model (megabytes of trees) only when another is active.
     const row = await repo.activeModel(tx);
     let active: ActiveModel | null = null;
     if (row) {
       const sameModel = modelCache?.active?.row.id === row.id ? modelCache.active : null;
-      const stored = row.model as StoredRiskModel & { calibration?: number[] };
-      active = sameModel ?? { row, model: loadRiskModel(stored), calibration: stored.calibration ?? [] };
+      if (sameModel) active = sameModel;
+      else {
+        const stored = (await repo.storedModel(tx, row.id)) as StoredRiskModel & { calibration?: number[] };
+        active = { row, model: loadRiskModel(stored), calibration: stored.calibration ?? [] };
+      }
     }
     modelCache = { at: Date.now(), active };
     return active;
