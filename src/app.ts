@@ -24,6 +24,7 @@ import { registerDutiesRoutes } from './duties/duties.routes.ts';
 import { registerAnalyticsRoutes } from './analytics/analytics.routes.ts';
 import { registerLiveRoutes } from './live/live.routes.ts';
 import { registerRiskRoutes } from './risk/risk.routes.ts';
+import { registerAlertRoutes } from './alerts/alerts.routes.ts';
 import { registerConsole } from './console/console.plugin.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -114,6 +115,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerAnalyticsRoutes(app, ctx);
   registerLiveRoutes(app, ctx);
   registerRiskRoutes(app, ctx);
+  registerAlertRoutes(app, ctx);
   // Last: the console answers every GET path that nothing above claims.
   await registerConsole(app);
 

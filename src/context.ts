@@ -15,6 +15,7 @@ import { createDutiesService } from './duties/duties.service.ts';
 import { createAnalyticsService } from './analytics/analytics.service.ts';
 import { createLiveService } from './live/live.service.ts';
 import { createRiskService, type RiskService } from './risk/risk.service.ts';
+import { createAlertsService } from './alerts/alerts.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -64,7 +65,8 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
   const { books, duties, declarations, bookControl } = createDeclarationStack({ db, clock, reference, registry, risk });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });
-  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk };
+  const alerts = createAlertsService({ db, clock });
+  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk, alerts };
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>;

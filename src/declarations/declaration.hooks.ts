@@ -4,7 +4,7 @@
 import type { Db } from '../platform/db/db.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import type { ErrorDetail } from '../platform/errors.ts';
-import type { DeclarationType } from './selectivity.schema.ts';
+import type { DeclarationType, Lane } from './selectivity.schema.ts';
 
 export const PROCESSING_ROLES = ['INPUT', 'OUTPUT', 'WASTE', 'SCRAP'] as const;
 export type ProcessingRole = (typeof PROCESSING_ROLES)[number];
@@ -20,6 +20,16 @@ export interface DeclarationSnapshot {
   bookId: string;
   destination: { zoneId: string; enterpriseId: string; bookId: string } | null;
   currency: string;
+  /** The lane once assessed; null before (at submission checks). */
+  lane: Lane | null;
+  /** Total gross mass of the goods, kg. */
+  totalGrossMass: string;
+  transport: {
+    mode: string;
+    vehiclePlate: string | null;
+    containers: string[];
+    seals: string[];
+  };
   lines: Array<{
     lineNo: number;
     itemId: string | null;

@@ -12,7 +12,7 @@ import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.
 import type { ReferenceData } from '../reference/reference.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
 import { declarationRepository as repo, type DeclarationRow, type LineRow, type TransitionRow } from './declaration.repository.ts';
-import type { AmendDeclaration, Decision, ListQuery, SubmitDeclaration } from './declaration.schemas.ts';
+import type { AmendDeclaration, Decision, ListQuery, SubmitDeclaration, Transport } from './declaration.schemas.ts';
 import { validateDeclaration, type ResolvedDeclaration } from './declaration.validation.ts';
 import { allowedActions, transition, type Actor, type DeclarationAction, type DeclarationState } from './lifecycle.ts';
 import { selectLane, type LaneDecision } from './selectivity.ts';
@@ -102,6 +102,15 @@ function presentTransition(row: TransitionRow) {
   };
 }
 
+function transportOf(transport: Transport): DeclarationSnapshot['transport'] {
+  return {
+    mode: transport.mode,
+    vehiclePlate: transport.vehiclePlate ?? null,
+    containers: transport.containers ?? [],
+    seals: transport.seals ?? [],
+  };
+}
+
 function snapshotOf(row: DeclarationRow, lines: LineRow[]): DeclarationSnapshot {
   return {
     id: row.id,
@@ -115,6 +124,9 @@ function snapshotOf(row: DeclarationRow, lines: LineRow[]): DeclarationSnapshot 
         ? { zoneId: row.destination_zone_id, enterpriseId: row.destination_enterprise_id, bookId: row.destination_book_id }
         : null,
     currency: row.currency,
+    lane: row.lane,
+    totalGrossMass: row.total_gross_mass,
+    transport: transportOf(row.transport),
     lines: lines.map((line) => ({
       lineNo: line.line_no,
       itemId: line.item_id,
@@ -161,6 +173,9 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       bookId: resolved.bookId,
       destination: resolved.destination,
       currency: resolved.currency,
+      lane: null,
+      totalGrossMass: resolved.totalGrossMass,
+      transport: transportOf(resolved.transport),
       lines: resolved.lines.map((line, index) => ({ ...line, lineNo: index + 1 })),
     });
     if (details.length > 0) throw new AppError('VALIDATION_FAILED', 'The declaration cannot be accepted as it stands', details);
@@ -453,6 +468,19 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       await repo.setState(tx, id, to, at);
       await record(tx, row, { action: 'CANCEL', from: row.state, to, lane: row.lane, actor: principal, reason: reason.trim(), at });
       return detail(tx, principal, id);
+    },
+
+    /**
+     * All the goods have passed the gate: Cordon completes the declaration and the books post its
+     * movements, in the caller's transaction (the gate passage's).
+     */
+    async completeFromGate(tx: Db, id: string, at: Date, reason: string): Promise<void> {
+      const row = await repo.find(tx, id, true);
+      if (!row) throw notFound('Declaration');
+      const to = transition(row.state, 'COMPLETE', row.lane, 'system', reason);
+      await hooks.completed(tx, await snapshot(tx, id), at, null);
+      await repo.setState(tx, id, to, at);
+      await record(tx, row, { action: 'COMPLETE', from: row.state, to, lane: row.lane, actor: null, reason, at });
     },
 
     /**
