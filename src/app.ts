@@ -25,6 +25,7 @@ import { registerAnalyticsRoutes } from './analytics/analytics.routes.ts';
 import { registerLiveRoutes } from './live/live.routes.ts';
 import { registerRiskRoutes } from './risk/risk.routes.ts';
 import { registerAlertRoutes } from './alerts/alerts.routes.ts';
+import { registerGateRoutes } from './gates/gates.routes.ts';
 import { registerConsole } from './console/console.plugin.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -116,6 +117,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerLiveRoutes(app, ctx);
   registerRiskRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
+  registerGateRoutes(app, ctx);
   // Last: the console answers every GET path that nothing above claims.
   await registerConsole(app);
 

@@ -16,6 +16,7 @@ import { createAnalyticsService } from './analytics/analytics.service.ts';
 import { createLiveService } from './live/live.service.ts';
 import { createRiskService, type RiskService } from './risk/risk.service.ts';
 import { createAlertsService } from './alerts/alerts.service.ts';
+import { createGatesService } from './gates/gates.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -29,12 +30,16 @@ export interface DeclarationStackDeps {
 }
 
 /**
- * Declarations with the books and duties that act at their steps, and the book control built on
- * them, all on one clock: whoever moves that clock (the demo loader does) moves postings and bills with it.
+ * Declarations with the books, duties and gates that act at their steps, and the book control built
+ * on them, all on one clock: whoever moves that clock (the demo loader does) moves postings, bills
+ * and passes with it.
  */
 export function createDeclarationStack(deps: DeclarationStackDeps) {
   const { db, clock, reference, registry, random, risk } = deps;
   const books = createBooksService({ db, clock, registry });
+  const alerts = createAlertsService({ db, clock });
+  // The gate completes a declaration when its last goods pass, through the declaration service built below.
+  const gates = createGatesService({ db, clock, alerts, completeDeclaration: (tx, id, at, reason) => declarations.completeFromGate(tx, id, at, reason) });
   // Duties release a GREEN declaration once its bill is settled, through the declaration service built below.
   const duties = createDutiesService({ db, clock, reference, registry, releaseIfReady: (tx, id) => declarations.releaseIfReady(tx, id) });
   const declarations = createDeclarationService({
@@ -42,12 +47,12 @@ export function createDeclarationStack(deps: DeclarationStackDeps) {
     clock,
     reference,
     registry,
-    hooks: combineHooks(books.hooks, duties.hooks),
+    hooks: combineHooks(books.hooks, duties.hooks, gates.hooks),
     ...(random ? { random } : {}),
     ...(risk ? { assessor: risk.assessor } : {}),
   });
   const bookControl = createBookControlService({ db, clock, reference, registry, declarations });
-  return { books, duties, declarations, bookControl };
+  return { books, duties, declarations, bookControl, alerts, gates };
 }
 
 export type DeclarationStack = ReturnType<typeof createDeclarationStack>;
@@ -62,11 +67,10 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     clock,
     tariff: { schedule: (handle) => duties.schedule(handle), resolve: (handle, hsCode, tariffCode) => duties.resolve(handle, hsCode, tariffCode) },
   });
-  const { books, duties, declarations, bookControl } = createDeclarationStack({ db, clock, reference, registry, risk });
+  const { books, duties, declarations, bookControl, alerts, gates } = createDeclarationStack({ db, clock, reference, registry, risk });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });
-  const alerts = createAlertsService({ db, clock });
-  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk, alerts };
+  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk, alerts, gates };
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>;

@@ -85,6 +85,11 @@ export const alertsRepository = {
     return rows[0] ?? null;
   },
 
+  async findOpen(db: Db, dedupKey: string): Promise<AlertRow | null> {
+    const rows = await db.query<AlertRow>(`SELECT * FROM alerts WHERE dedup_key = $1 AND status = 'OPEN' FOR UPDATE`, [dedupKey]);
+    return rows[0] ?? null;
+  },
+
   async list(db: Db, filter: AlertFilter): Promise<AlertRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -120,12 +125,4 @@ export const alertsRepository = {
     return row;
   },
 
-  /** Open and acknowledged alerts of an enterprise raised in [from, to): a signal for the risk engine. */
-  async countForEnterprise(db: Db, enterpriseId: string, from: Date, to: Date): Promise<number> {
-    const rows = await db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM alerts WHERE enterprise_id = $1 AND raised_at >= $2 AND raised_at < $3',
-      [enterpriseId, from, to],
-    );
-    return rows[0]?.n ?? 0;
-  },
 };

@@ -59,6 +59,22 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
     return ALERT_READERS.includes(principal.role) && (row.zone_id === null ? principal.zoneIds === null : canSeeZone(principal, row.zone_id));
   }
 
+  async function acknowledgeRow(tx: Db, principal: Principal, row: AlertRow, note: string): Promise<Alert> {
+    const at = clock.now();
+    const updated = await repo.acknowledge(tx, row.id, principal.id, note.trim(), at);
+    await appendEvent(tx, {
+      type: 'alert.acknowledged',
+      aggregateType: 'alert',
+      aggregateId: row.id,
+      zoneId: updated.zone_id,
+      enterpriseId: updated.enterprise_id,
+      actorId: principal.id,
+      payload: { kind: updated.kind, severity: updated.severity },
+      at,
+    });
+    return presentAlert(updated);
+  }
+
   return {
     /** Raises an alert in the caller's transaction; a new one goes out on the live stream as `alert.raised`. */
     async raise(tx: Db, alert: NewAlert): Promise<Alert> {
@@ -118,19 +134,13 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
       if (row.status !== 'OPEN') {
         throw new AppError('CONFLICT', 'The alert is already acknowledged', [{ path: '/note', message: `acknowledged at ${row.acknowledged_at?.toISOString() ?? ''}` }]);
       }
-      const at = clock.now();
-      const updated = await repo.acknowledge(tx, id, principal.id, note.trim(), at);
-      await appendEvent(tx, {
-        type: 'alert.acknowledged',
-        aggregateType: 'alert',
-        aggregateId: id,
-        zoneId: updated.zone_id,
-        enterpriseId: updated.enterprise_id,
-        actorId: principal.id,
-        payload: { kind: updated.kind, severity: updated.severity },
-        at,
-      });
-      return presentAlert(updated);
+      return acknowledgeRow(tx, principal, row, note);
+    },
+
+    /** Acknowledges the open alert with this key, if there is one: the officer dealt with its cause. */
+    async acknowledgeOpen(tx: Db, principal: Principal, dedupKey: string, note: string): Promise<void> {
+      const row = await repo.findOpen(tx, dedupKey);
+      if (row) await acknowledgeRow(tx, principal, row, note);
     },
   };
 }

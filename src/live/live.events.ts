@@ -7,6 +7,8 @@
 import { canSeeTargeting, type Principal } from '../platform/auth/principal.ts';
 import type { StoredEvent } from '../platform/events/outbox.ts';
 import { BILL_READERS } from '../duties/bills.service.ts';
+import { ALERT_READERS } from '../alerts/alerts.service.ts';
+import { GATE_READERS } from '../gates/gates.service.ts';
 
 /** The `data` of one event on the stream; its `id` is the outbox id, for Last-Event-ID resume. */
 export interface LiveEvent {
@@ -36,6 +38,8 @@ export function canReceive(viewer: Principal, event: Pick<StoredEvent, 'type' | 
     return false;
   }
   if (event.type.startsWith('bill.') && !BILL_READERS.includes(viewer.role)) return false;
+  if (event.type.startsWith('alert.') && !ALERT_READERS.includes(viewer.role)) return false;
+  if (event.type.startsWith('gate.') && !GATE_READERS.includes(viewer.role)) return false;
   return true;
 }
 
@@ -64,6 +68,10 @@ function dataOf(viewer: Principal, event: StoredEvent): Picked {
     return pick(p, ['reconciliationId', 'stockReportId', 'kind', 'partNumber', 'hsCode', 'quantity', 'unit', 'value', 'currency']);
   }
   if (event.type === 'book.movements_posted') return pick(p, ['declarationId', 'reference', 'movements', 'lotsCreated']);
+  if (event.type === 'alert.raised') return pick(p, ['kind', 'severity', 'message', 'subjectType', 'subjectId', 'declarationId']);
+  if (event.type === 'alert.acknowledged') return pick(p, ['kind', 'severity']);
+  if (event.type === 'gate.passage') return pick(p, ['gateId', 'decision', 'status', 'declarationId', 'declarationReference', 'reasons']);
+  if (event.type.startsWith('gate_pass.')) return pick(p, ['number', 'declarationId', 'status']);
   return {};
 }
 
