@@ -25,7 +25,9 @@ import { registerAnalyticsRoutes } from './analytics/analytics.routes.ts';
 import { registerLiveRoutes } from './live/live.routes.ts';
 import { registerRiskRoutes } from './risk/risk.routes.ts';
 import { registerAlertRoutes } from './alerts/alerts.routes.ts';
+import { registerInspectionRoutes } from './inspections/inspections.routes.ts';
 import { registerGateRoutes } from './gates/gates.routes.ts';
+import { registerCctvRoutes } from './cctv/cctv.routes.ts';
 import { registerConsole } from './console/console.plugin.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -117,7 +119,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerLiveRoutes(app, ctx);
   registerRiskRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
+  registerInspectionRoutes(app, ctx);
   registerGateRoutes(app, ctx);
+  registerCctvRoutes(app, ctx);
   // Last: the console answers every GET path that nothing above claims.
   await registerConsole(app);
 

@@ -16,7 +16,10 @@ import { createAnalyticsService } from './analytics/analytics.service.ts';
 import { createLiveService } from './live/live.service.ts';
 import { createRiskService, type RiskService } from './risk/risk.service.ts';
 import { createAlertsService } from './alerts/alerts.service.ts';
+import { createInspectionsService } from './inspections/inspections.service.ts';
+import { createObjectStore, type ObjectStore } from './platform/storage/object-store.ts';
 import { createGatesService } from './gates/gates.service.ts';
+import { createCctvService } from './cctv/cctv.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -27,6 +30,8 @@ export interface DeclarationStackDeps {
   random?: () => number;
   /** The risk engine that assesses declarations; the administration's selectivity alone without it. */
   risk?: RiskService;
+  /** Where scan images are kept; inspections refuse uploads without it. */
+  objects?: ObjectStore;
 }
 
 /**
@@ -35,24 +40,35 @@ export interface DeclarationStackDeps {
  * and passes with it.
  */
 export function createDeclarationStack(deps: DeclarationStackDeps) {
-  const { db, clock, reference, registry, random, risk } = deps;
+  const { db, clock, reference, registry, random, risk, objects } = deps;
   const books = createBooksService({ db, clock, registry });
   const alerts = createAlertsService({ db, clock });
   // The gate completes a declaration when its last goods pass, through the declaration service built below.
   const gates = createGatesService({ db, clock, alerts, completeDeclaration: (tx, id, at, reason) => declarations.completeFromGate(tx, id, at, reason) });
-  // Duties release a GREEN declaration once its bill is settled, through the declaration service built below.
-  const duties = createDutiesService({ db, clock, reference, registry, releaseIfReady: (tx, id) => declarations.releaseIfReady(tx, id) });
+  // Duties release a declaration once its bill is settled, through the declaration service built below:
+  // a GREEN one held for its duties, or one an inspection cleared.
+  const duties = createDutiesService({
+    db,
+    clock,
+    reference,
+    registry,
+    releaseIfReady: async (tx, id) => {
+      await declarations.releaseIfReady(tx, id);
+      await inspections.releaseIfCleared(tx, id);
+    },
+  });
+  const inspections = createInspectionsService({ db, clock, reference, registry, declarations: () => declarations, ...(risk ? { risk } : {}), ...(objects ? { objects } : {}) });
   const declarations = createDeclarationService({
     db,
     clock,
     reference,
     registry,
-    hooks: combineHooks(books.hooks, duties.hooks, gates.hooks),
+    hooks: combineHooks(books.hooks, duties.hooks, gates.hooks, inspections.hooks),
     ...(random ? { random } : {}),
     ...(risk ? { assessor: risk.assessor } : {}),
   });
   const bookControl = createBookControlService({ db, clock, reference, registry, declarations });
-  return { books, duties, declarations, bookControl, alerts, gates };
+  return { books, duties, declarations, bookControl, alerts, gates, inspections };
 }
 
 export type DeclarationStack = ReturnType<typeof createDeclarationStack>;
@@ -67,10 +83,11 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     clock,
     tariff: { schedule: (handle) => duties.schedule(handle), resolve: (handle, hsCode, tariffCode) => duties.resolve(handle, hsCode, tariffCode) },
   });
-  const { books, duties, declarations, bookControl, alerts, gates } = createDeclarationStack({ db, clock, reference, registry, risk });
+  const objects = createObjectStore(config.objectDir);
+  const { books, duties, declarations, bookControl, alerts, gates, inspections } = createDeclarationStack({ db, clock, reference, registry, risk, objects });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });
-  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk, alerts, gates };
+  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk, alerts, gates, inspections, cctv: createCctvService({ db, clock, reference, registry, alerts }) };
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>;

@@ -7,6 +7,7 @@ import { openDb } from './platform/db/db.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { App } from './platform/http/types.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
+import { startCctvHousekeeping } from './cctv/cctv.schedule.ts';
 
 export interface RunningServer {
   app: App;
@@ -56,6 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     clearInterval(housekeeping);
     return Promise.resolve();
   });
+  background.push(startCctvHousekeeping(ctx.cctv, app.log));
 
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(`Cordon is listening on ${address} (database: ${db.dialect})`);

@@ -4,6 +4,7 @@
 // manage users, keys and the registry, zone operators manage their zones' gates and confirm that
 // goods have passed). Then the scoping that roles alone do not express: another enterprise's
 // records, another zone's declarations, and API key scopes.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/platform/auth/principal.ts';
 import { signPayment } from '../src/duties/payment.signature.ts';
@@ -30,6 +31,12 @@ type Policy = 'public' | readonly Role[];
 
 const EVERYONE = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user'] as const;
 const RISK_READERS = ['admin', 'customs_officer', 'risk_analyst', 'auditor'] as const;
+const STAFF = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator'] as const;
+const OFFICERS = ['admin', 'customs_officer'] as const;
+/** Sporting shotguns: the watch-list rule sends E1's to RED, so they wait, ASSESSED, for a scan. */
+const RED_LINE = { hsCode: '930320', description: 'Sporting shotguns', originCountry: 'IT', quantity: '10', unit: 'H87', netMass: '35', grossMass: '40', customsValue: '12000.00' };
+/** The first bytes of a PNG file: enough for the scan upload to recognise an image. */
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(256, 7)]);
 /** A risk rule the matrix's rule writes keep sound (its name is made unique per call). */
 const RISK_RULE = { reason: 'matrix', conditions: [{ field: 'hsCode', op: 'startsWith', value: ['99'] }], weight: 5, validFrom: '2020-01-01' };
 
@@ -146,6 +153,50 @@ const POLICY = {
   'GET /api/v1/risk/quality': RISK_READERS,
   'GET /api/v1/declarations/{id}/risk': RISK_READERS,
   'POST /api/v1/declarations/{id}/inspection-result': ['admin', 'customs_officer'],
+  // alerts and the gate: the zone's staff watch; officers acknowledge and override; readers at the
+  // gate (zone operators' keys) and staff at the gate desk post events; traders issue and cancel
+  // passes for their own goods and never see the gate's decisions.
+  'GET /api/v1/alerts': STAFF,
+  'GET /api/v1/alerts/{id}': STAFF,
+  'POST /api/v1/alerts/{id}/acknowledgement': ['admin', 'customs_officer'],
+  'GET /api/v1/gate-settings': STAFF,
+  'PUT /api/v1/gate-settings': ['admin'],
+  'GET /api/v1/gate-passes': EVERYONE,
+  'GET /api/v1/gate-passes/{id}': EVERYONE,
+  'POST /api/v1/gate-passes': ['admin', 'customs_officer', 'enterprise_user'],
+  'POST /api/v1/gate-passes/{id}/cancellation': ['admin', 'customs_officer', 'enterprise_user'],
+  'POST /api/v1/gate-events': ['admin', 'customs_officer', 'zone_operator'],
+  'GET /api/v1/gate-passages': STAFF,
+  'GET /api/v1/gate-passages/{id}': STAFF,
+  'POST /api/v1/gate-passages/{id}/override': ['admin', 'customs_officer'],
+  // CCTV: zone operators register cameras and their camera systems post snapshots; officers ask
+  // for footage to be kept; the zone's staff read coverage; traders see none of it.
+  'GET /api/v1/cameras': STAFF,
+  'GET /api/v1/cameras/{id}': STAFF,
+  'POST /api/v1/cameras': ['admin', 'zone_operator'],
+  'PUT /api/v1/cameras/{id}': ['admin', 'zone_operator'],
+  'POST /api/v1/cctv/snapshots': ['admin', 'zone_operator'],
+  'GET /api/v1/cctv/snapshots': STAFF,
+  'POST /api/v1/cctv/holds': ['admin', 'customs_officer'],
+  'GET /api/v1/cctv/policy': STAFF,
+  'PUT /api/v1/cctv/policy': ['admin'],
+  'GET /api/v1/cctv/coverage': STAFF,
+  // inspections: officers work the tasks, scans, findings and outcomes; analysts and auditors read;
+  // neither traders nor zone operators see what customs looked for or found.
+  'GET /api/v1/inspections': RISK_READERS,
+  'POST /api/v1/inspections': OFFICERS,
+  'GET /api/v1/inspections/{id}': RISK_READERS,
+  'PUT /api/v1/inspections/{id}/kind': OFFICERS,
+  'POST /api/v1/inspections/{id}/assignment': OFFICERS,
+  'POST /api/v1/inspections/{id}/start': OFFICERS,
+  'POST /api/v1/inspections/{id}/scans': OFFICERS,
+  'POST /api/v1/inspections/{id}/findings': OFFICERS,
+  'POST /api/v1/inspections/{id}/outcome': OFFICERS,
+  // Zone operators upload advance scans only through a scanner's API key, never as users.
+  'POST /api/v1/scans': OFFICERS,
+  'GET /api/v1/scans/{id}': RISK_READERS,
+  'GET /api/v1/scans/{id}/image': RISK_READERS,
+  'POST /api/v1/scans/{id}/reading': OFFICERS,
 } as const satisfies Record<string, Policy>;
 
 type Route = keyof typeof POLICY;
@@ -226,6 +277,15 @@ interface World {
   /** A risk rule and a trained model (not active). */
   ruleId: string;
   modelId: string;
+  /** E1's released declaration's gate pass, a held passage at gate A and its alert. */
+  passE1: string;
+  passageA: string;
+  alertA: string;
+  /** A camera over gate A. */
+  cameraA: string;
+  /** The document-check task of d1, and a scan of a RED declaration's container. */
+  taskA: string;
+  scanA: string;
 }
 
 /** The fields of a declaration that an amendment replaces. */
@@ -296,6 +356,31 @@ interface Call {
 function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promise<Call> | Call> {
   const account = (who: Who) => (who === 'anonymous' ? null : w().accounts[who]);
   const trader = () => w().accounts.enterprise_user.client;
+  /** A fresh GREEN declaration of E1, released at once, with the gate pass its release issued. */
+  const releasedOfE1 = async () => {
+    const declarationId = await submit(trader(), w().zoneA.id, GREEN_LINE, 'RELEASED');
+    const passes = await t.admin.get(`/api/v1/gate-passes?declarationId=${declarationId}`);
+    return { declarationId, passId: passes.body.items[0].id as string };
+  };
+  /** The inspection task a fresh declaration of E1 in zone A opens at assessment, started when asked. */
+  const freshTask = async (line: object, started = false) => {
+    const declarationId = await submit(trader(), w().zoneA.id, line, 'ASSESSED');
+    const id = (await t.admin.get(`/api/v1/inspections?declarationId=${declarationId}`)).body.items[0].id as string;
+    if (started) {
+      const start = await t.admin.post(`/api/v1/inspections/${id}/start`);
+      if (start.status !== 200) throw new Error(`starting an inspection failed (${start.status}): ${JSON.stringify(start.body)}`);
+    }
+    return id;
+  };
+  const camera = (gateId: string) => ({ code: `CAM-${unique()}`, name: 'Gate camera', latitude: 40.7, longitude: -74.0, areaKind: 'GATE', gateId });
+  const gateEvent = () => ({ gateId: w().gateA, readerEventId: `m-${unique()}`, at: new Date().toISOString(), plate: { value: `NP${unique()}`, confidence: 0.99 } });
+  /** A truck nobody declared, held at gate A, with the alert it raised. */
+  const heldAtGateA = async () => {
+    const passageId = await created(t.admin.post('/api/v1/gate-events', gateEvent()), 'gate passage');
+    const alerts = await t.admin.get('/api/v1/alerts?kind=GATE_HOLD&status=OPEN&limit=200');
+    const alert = alerts.body.items.find((candidate: { subjectId: string }) => candidate.subjectId === passageId);
+    return { passageId, alertId: alert.id as string };
+  };
   return {
     'POST /api/v1/auth/login': () => ({ url: '/api/v1/auth/login', body: { username: w().target.username, password: w().target.password } }),
     'POST /api/v1/auth/logout': async (who) => {
@@ -477,6 +562,68 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
     'POST /api/v1/risk/models/{id}/activation': () => ({ url: `/api/v1/risk/models/${w().modelId}/activation` }),
     'GET /api/v1/risk/quality': () => ({ url: '/api/v1/risk/quality' }),
     'GET /api/v1/declarations/{id}/risk': () => ({ url: `/api/v1/declarations/${w().d1}/risk` }),
+    'GET /api/v1/alerts': () => ({ url: '/api/v1/alerts' }),
+    'GET /api/v1/alerts/{id}': () => ({ url: `/api/v1/alerts/${w().alertA}` }),
+    'POST /api/v1/alerts/{id}/acknowledgement': async () => ({ url: `/api/v1/alerts/${(await heldAtGateA()).alertId}/acknowledgement`, body: { note: 'seen' } }),
+    'GET /api/v1/gate-settings': () => ({ url: '/api/v1/gate-settings' }),
+    'PUT /api/v1/gate-settings': async () => {
+      const { version: _v, updatedAt: _u, ...settings } = (await t.admin.get('/api/v1/gate-settings')).body;
+      return { url: '/api/v1/gate-settings', body: settings };
+    },
+    'GET /api/v1/gate-passes': () => ({ url: '/api/v1/gate-passes' }),
+    'GET /api/v1/gate-passes/{id}': () => ({ url: `/api/v1/gate-passes/${w().passE1}` }),
+    'POST /api/v1/gate-passes': async () => ({ url: '/api/v1/gate-passes', body: { declarationId: (await releasedOfE1()).declarationId, lines: [{ lineNo: 1, quantity: '1' }] } }),
+    'POST /api/v1/gate-passes/{id}/cancellation': async () => ({ url: `/api/v1/gate-passes/${(await releasedOfE1()).passId}/cancellation`, body: { reason: 'truck broke down' } }),
+    'POST /api/v1/gate-events': () => ({ url: '/api/v1/gate-events', body: gateEvent() }),
+    'GET /api/v1/gate-passages': () => ({ url: '/api/v1/gate-passages' }),
+    'GET /api/v1/gate-passages/{id}': () => ({ url: `/api/v1/gate-passages/${w().passageA}` }),
+    'POST /api/v1/gate-passages/{id}/override': async () => ({ url: `/api/v1/gate-passages/${(await heldAtGateA()).passageId}/override`, body: { reason: 'checked by hand' } }),
+    'GET /api/v1/cameras': () => ({ url: '/api/v1/cameras' }),
+    'GET /api/v1/cameras/{id}': () => ({ url: `/api/v1/cameras/${w().cameraA}` }),
+    'POST /api/v1/cameras': () => ({ url: '/api/v1/cameras', body: { zoneId: w().zoneA.id, ...camera(w().gateA) } }),
+    'PUT /api/v1/cameras/{id}': () => ({ url: `/api/v1/cameras/${w().cameraA}`, body: { ...camera(w().gateA), code: 'CAM-A', active: true } }),
+    'POST /api/v1/cctv/snapshots': () => ({
+      url: '/api/v1/cctv/snapshots',
+      body: { snapshots: [{ cameraId: w().cameraA, capturedAt: new Date().toISOString(), imageSha256: randomBytes(32).toString('hex'), storageUri: `s3://cctv/a/${unique()}.jpg` }] },
+    }),
+    'GET /api/v1/cctv/snapshots': () => ({ url: `/api/v1/cctv/snapshots?cameraId=${w().cameraA}` }),
+    'POST /api/v1/cctv/holds': () => ({
+      url: '/api/v1/cctv/holds',
+      body: { cameraId: w().cameraA, from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString(), reason: 'smuggling inquiry' },
+    }),
+    'GET /api/v1/cctv/policy': () => ({ url: '/api/v1/cctv/policy' }),
+    'PUT /api/v1/cctv/policy': async () => {
+      const { version: _v, updatedAt: _u, updatedBy: _b, ...policy } = (await t.admin.get('/api/v1/cctv/policy')).body;
+      return { url: '/api/v1/cctv/policy', body: policy };
+    },
+    'GET /api/v1/cctv/coverage': () => ({ url: `/api/v1/cctv/coverage?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date().toISOString()}` }),
+    'GET /api/v1/inspections': () => ({ url: '/api/v1/inspections' }),
+    'POST /api/v1/inspections': async () => ({
+      url: '/api/v1/inspections',
+      body: { declarationId: await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED'), kind: 'PHYSICAL_EXAMINATION', reason: 'tip-off' },
+    }),
+    'GET /api/v1/inspections/{id}': () => ({ url: `/api/v1/inspections/${w().taskA}` }),
+    'PUT /api/v1/inspections/{id}/kind': async () => ({ url: `/api/v1/inspections/${await freshTask(YELLOW_LINE)}/kind`, body: { kind: 'PHYSICAL_EXAMINATION', reason: 'tip-off' } }),
+    // An officer takes the task; an administrator assigns it to the zone's officer.
+    'POST /api/v1/inspections/{id}/assignment': async (who) => ({
+      url: `/api/v1/inspections/${await freshTask(YELLOW_LINE)}/assignment`,
+      body: who === 'admin' ? { assigneeId: w().accounts.customs_officer.id } : {},
+    }),
+    'POST /api/v1/inspections/{id}/start': async () => ({ url: `/api/v1/inspections/${await freshTask(RED_LINE)}/start` }),
+    'POST /api/v1/inspections/{id}/scans': async () => ({ url: `/api/v1/inspections/${await freshTask(RED_LINE)}/scans?kind=XRAY&scannerId=NII-1`, body: PNG, headers: { 'content-type': 'image/png' } }),
+    'POST /api/v1/inspections/{id}/findings': async () => ({
+      url: `/api/v1/inspections/${await freshTask(YELLOW_LINE, true)}/findings`,
+      body: { lineNo: 1, kind: 'QUANTITY', note: 'one carton more', corrections: { quantity: '501' } },
+    }),
+    'POST /api/v1/inspections/{id}/outcome': async () => ({ url: `/api/v1/inspections/${await freshTask(YELLOW_LINE, true)}/outcome`, body: { outcome: 'RELEASE_AS_DECLARED', reason: 'documents agree' } }),
+    'POST /api/v1/scans': () => ({ url: `/api/v1/scans?kind=XRAY&scannerId=Q1&zoneId=${w().zoneA.id}&containerNumber=CSQU3054383`, body: PNG, headers: { 'content-type': 'image/png' } }),
+    'GET /api/v1/scans/{id}': () => ({ url: `/api/v1/scans/${w().scanA}` }),
+    'GET /api/v1/scans/{id}/image': () => ({ url: `/api/v1/scans/${w().scanA}/image` }),
+    'POST /api/v1/scans/{id}/reading': async () => {
+      const scan = await t.admin.post(`/api/v1/inspections/${await freshTask(RED_LINE)}/scans?kind=XRAY&scannerId=NII-1`, PNG, { 'content-type': 'image/png' });
+      if (scan.status !== 201) throw new Error(`uploading a scan failed (${scan.status}): ${JSON.stringify(scan.body)}`);
+      return { url: `/api/v1/scans/${scan.body.id}/reading`, body: { reading: 'CLEAR', note: 'nothing dense' } };
+    },
     // A fresh declaration of zone A under inspection for each call: a result is recorded once.
     'POST /api/v1/declarations/{id}/inspection-result': async () => {
       const id = await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED');
@@ -648,11 +795,23 @@ describe('access matrix', () => {
     const billE1 = (await unpaidBill(trader1, zoneA.id, bookE1)).id;
     const ruleId = await created(t.admin.post('/api/v1/risk/rules', { ...RISK_RULE, name: 'Matrix rule' }), 'risk rule');
     const modelId = await created(t.admin.post('/api/v1/risk/models'), 'risk model');
+    const released = await submit(trader1, zoneA.id, GREEN_LINE, 'RELEASED');
+    const passE1 = (await t.admin.get(`/api/v1/gate-passes?declarationId=${released}`)).body.items[0].id as string;
+    const passageA = await created(t.admin.post('/api/v1/gate-events', { gateId: gateA, readerEventId: 'world-1', at: new Date().toISOString(), plate: { value: 'NOPASS1', confidence: 0.99 } }), 'gate passage');
+    const cameraA = await created(
+      t.admin.post('/api/v1/cameras', { zoneId: zoneA.id, code: 'CAM-A', name: 'Gate camera', latitude: 40.7, longitude: -74.0, areaKind: 'GATE', gateId: gateA }),
+      'camera',
+    );
+    const taskA = (await t.admin.get(`/api/v1/inspections?declarationId=${d1}`)).body.items[0].id as string;
+    const redE1 = await submit(trader1, zoneA.id, RED_LINE, 'ASSESSED');
+    const redTask = (await t.admin.get(`/api/v1/inspections?declarationId=${redE1}`)).body.items[0].id as string;
+    const scanA = await created(t.admin.post(`/api/v1/inspections/${redTask}/scans?kind=XRAY&scannerId=NII-1`, PNG, { 'content-type': 'image/png' }), 'scan');
+    const alertA = (await t.admin.get('/api/v1/alerts?kind=GATE_HOLD')).body.items.find((alert: { subjectId: string }) => alert.subjectId === passageA).id as string;
 
     world = {
       ...{ zoneA, zoneB, gateA, gateB, e1, e2, bookE1, bookE2, itemE1, itemE1b, itemE2, d1, d2, d2b, d2bReleased, accounts, trader2, officerB, target },
       ...{ lotE1, processingBookE1, bomE1, processingE1, billE1, stockReportE1: upload.body.id as string, reconciliationE1: upload.body.reconciliation.id as string },
-      ...{ ruleId, modelId },
+      ...{ ruleId, modelId, passE1, passageA, alertA, cameraA, taskA, scanA },
     };
   }, 120_000);
   afterAll(() => t.close());
@@ -722,6 +881,8 @@ describe('access matrix', () => {
       ...booksOfE1(w),
       { name: "GET E1's bill of materials", method: 'GET', url: () => `/api/v1/boms/${w().bomE1}` },
       { name: "GET E1's bill", method: 'GET', url: () => `/api/v1/bills/${w().billE1}` },
+      { name: "GET E1's gate pass", method: 'GET', url: () => `/api/v1/gate-passes/${w().passE1}` },
+      { name: "cancel E1's gate pass", method: 'POST', url: () => `/api/v1/gate-passes/${w().passE1}/cancellation`, body: () => ({ reason: 'not mine' }) },
       { name: "GET the consumption of E1's processing declaration", method: 'GET', url: () => `/api/v1/declarations/${w().processingE1}/consumption` },
       { name: "GET the consumption of E1's processing book", method: 'GET', url: () => `/api/v1/books/${w().processingBookE1}/consumption` },
       {
@@ -819,6 +980,15 @@ describe('access matrix', () => {
       ...booksOfE1(w),
       { name: "GET E1's bill in zone A", method: 'GET', url: () => `/api/v1/bills/${w().billE1}` },
       { name: 'GET zone A', method: 'GET', url: () => `/api/v1/zones/${w().zoneA.id}` },
+      { name: "GET a gate pass of zone A", method: 'GET', url: () => `/api/v1/gate-passes/${w().passE1}` },
+      { name: "GET a passage at zone A's gate", method: 'GET', url: () => `/api/v1/gate-passages/${w().passageA}` },
+      { name: "override a hold at zone A's gate", method: 'POST', url: () => `/api/v1/gate-passages/${w().passageA}/override`, body: () => ({ reason: 'not my zone' }) },
+      { name: "GET an inspection task of zone A", method: 'GET', url: () => `/api/v1/inspections/${w().taskA}` },
+      { name: "GET a scan of zone A", method: 'GET', url: () => `/api/v1/scans/${w().scanA}` },
+      { name: "take an inspection task of zone A", method: 'POST', url: () => `/api/v1/inspections/${w().taskA}/assignment`, body: () => ({}) },
+      { name: "GET a camera of zone A", method: 'GET', url: () => `/api/v1/cameras/${w().cameraA}` },
+      { name: "GET an alert of zone A", method: 'GET', url: () => `/api/v1/alerts/${w().alertA}` },
+      { name: "acknowledge an alert of zone A", method: 'POST', url: () => `/api/v1/alerts/${w().alertA}/acknowledgement`, body: () => ({ note: 'not my zone' }) },
     ];
 
     it.each(named(byId, (c) => `${c.name} → 404 NOT_FOUND`))('%s', async (_name, { method, url, body }) => {

@@ -68,6 +68,11 @@ export interface DeclarationHooks {
   completed(tx: Db, declaration: DeclarationSnapshot, at: Date, actor: Principal | null): Promise<void>;
   /** Cancelled or amended: undo what `assessed` and `released` did. */
   withdrawn(tx: Db, declaration: DeclarationSnapshot, at: Date): Promise<void>;
+  /**
+   * Officers corrected lines at inspection (a new version, still under inspection): duties bill the
+   * difference. Optional, as few capabilities care.
+   */
+  corrected?(tx: Db, declaration: DeclarationSnapshot, at: Date): Promise<void>;
 }
 
 export const NO_HOOKS: DeclarationHooks = {
@@ -105,6 +110,9 @@ export function combineHooks(...all: Partial<DeclarationHooks>[]): DeclarationHo
     },
     async withdrawn(tx, d, at) {
       for (const hooks of all) await hooks.withdrawn?.(tx, d, at);
+    },
+    async corrected(tx, d, at) {
+      for (const hooks of all) await hooks.corrected?.(tx, d, at);
     },
   };
 }

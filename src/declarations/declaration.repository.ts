@@ -178,6 +178,15 @@ export const declarationRepository = {
     );
   },
 
+  /** New totals after officers corrected lines: the next version, still in its lane and state. */
+  async updateTotals(db: Db, id: string, t: { totalValue: string; totalGrossMass: string; originCountry: string | null }, at: Date): Promise<void> {
+    await db.query(
+      `UPDATE declarations SET total_value = $2, total_gross_mass = $3, origin_country = $4, version = version + 1, updated_at = $5
+       WHERE id = $1`,
+      [id, t.totalValue, t.totalGrossMass, t.originCountry, at],
+    );
+  },
+
   async insertLines(db: Db, declarationId: string, currency: string, lines: NewLine[]): Promise<void> {
     const columns = 15;
     const values: unknown[] = [];

@@ -3,13 +3,15 @@
 // to the outbox in the same transaction.
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { Decimal } from 'decimal.js';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
-import { AppError, notFound } from '../platform/errors.ts';
+import { AppError, FieldErrors, notFound } from '../platform/errors.ts';
 import { canSeeRecord, canSeeTargeting, type Principal } from '../platform/auth/principal.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { ReferenceData } from '../reference/reference.ts';
+import { validateCountry, validateHsCode } from '../reference/validators.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
 import { declarationRepository as repo, type DeclarationRow, type LineRow, type TransitionRow } from './declaration.repository.ts';
 import type { AmendDeclaration, Decision, ListQuery, SubmitDeclaration, Transport } from './declaration.schemas.ts';
@@ -42,6 +44,18 @@ export interface AssessmentRequest {
 
 /** Decides the lane of a declaration being assessed, in the assessment's transaction. */
 export type LaneAssessor = (tx: Db, request: AssessmentRequest) => Promise<LaneDecision>;
+
+/** An officer's corrected values for one line, found at inspection; what is not given stays as declared. */
+export interface LineCorrection {
+  lineNo: number;
+  quantity?: string;
+  netMass?: string;
+  grossMass?: string;
+  hsCode?: string;
+  tariffCode?: string;
+  customsValue?: string;
+  originCountry?: string;
+}
 
 /** What each recorded step's event names of its declaration. */
 type EventFields = 'id' | 'reference' | 'type' | 'zone_id' | 'enterprise_id' | 'destination_zone_id' | 'destination_enterprise_id';
@@ -376,8 +390,9 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       return detail(tx, principal, id);
     },
 
-    get(principal: Principal, id: string) {
-      return detail(db, principal, id);
+    /** The declaration as the principal may see it; in the caller's transaction when given one. */
+    get(principal: Principal, id: string, tx: Db = db) {
+      return detail(tx, principal, id);
     },
 
     async list(principal: Principal, query: ListQuery) {
@@ -492,6 +507,143 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
       if (!row || row.state !== 'ASSESSED' || row.lane !== 'GREEN') return;
       const administration = await registry.getAdministration(tx);
       if (administration.selectivity.autoReleaseGreen) await releaseAutomatically(tx, row, clock.now());
+    },
+
+    /**
+     * Officers' corrections found at inspection: the declaration keeps its earlier version (like an
+     * amendment), takes the corrected lines as its next version and stays under inspection; duties
+     * are billed again for the difference (hook `corrected`). Paths name `/corrections/{index}/…`.
+     */
+    async correct(tx: Db, principal: Principal, id: string, corrections: LineCorrection[], reason: string) {
+      const row = await lockVisible(tx, principal, id);
+      const at = clock.now();
+      if (!['customs_officer', 'admin'].includes(actorOf(principal, row))) throw new AppError('FORBIDDEN', 'Only customs corrects a declaration at inspection');
+      if (row.state !== 'UNDER_INSPECTION') {
+        throw new AppError('INVALID_TRANSITION', `Corrections are made under inspection; the declaration is ${row.state}`, [
+          { path: '/corrections', message: `not while the declaration is ${row.state}` },
+        ]);
+      }
+      const lines = await repo.lines(tx, id);
+      const administration = await registry.getAdministration(tx);
+      const errors = new FieldErrors();
+      const corrected = lines.map((line) => ({ ...line }));
+      corrections.forEach((correction, index) => {
+        const path = `/corrections/${index}`;
+        const line = corrected.find((candidate) => candidate.line_no === correction.lineNo);
+        if (!line) return errors.add(`${path}/lineNo`, `the declaration has no line ${correction.lineNo}`);
+        if (correction.hsCode !== undefined) {
+          const problem = validateHsCode(reference, administration.hsEdition, correction.hsCode);
+          if (problem) errors.add(`${path}/hsCode`, problem);
+          line.hs_code = correction.hsCode;
+          // A national line under the old heading no longer applies; duties resolve the new one.
+          if (line.tariff_code && !line.tariff_code.startsWith(correction.hsCode)) line.tariff_code = null;
+        }
+        if (correction.tariffCode !== undefined) {
+          if (!correction.tariffCode.startsWith(line.hs_code)) errors.add(`${path}/tariffCode`, `must begin with the HS code ${line.hs_code}`);
+          line.tariff_code = correction.tariffCode;
+        }
+        if (correction.originCountry !== undefined) {
+          const problem = validateCountry(reference, correction.originCountry);
+          if (problem) errors.add(`${path}/originCountry`, problem);
+          line.origin_country = correction.originCountry;
+        }
+        if (correction.quantity !== undefined) {
+          if (new Decimal(correction.quantity).lte(0)) errors.add(`${path}/quantity`, 'must be greater than zero');
+          line.quantity = correction.quantity;
+        }
+        if (correction.customsValue !== undefined) {
+          if (new Decimal(correction.customsValue).decimalPlaces() > 2) errors.add(`${path}/customsValue`, 'has more than 2 decimal places');
+          line.customs_value = correction.customsValue;
+        }
+        for (const [field, column] of [['netMass', 'net_mass'], ['grossMass', 'gross_mass']] as const) {
+          const value = correction[field];
+          if (value === undefined) continue;
+          if (new Decimal(value).decimalPlaces() > 3) errors.add(`${path}/${field}`, 'has more than 3 decimal places');
+          line[column] = value;
+        }
+        if (new Decimal(line.gross_mass).lte(0)) errors.add(`${path}/grossMass`, 'must be greater than zero');
+        if (new Decimal(line.net_mass).gt(line.gross_mass)) errors.add(`${path}/netMass`, `must not exceed the gross mass ${line.gross_mass}`);
+      });
+      errors.throwIfAny('The corrections cannot be applied');
+
+      // Keep the declaration as it stood, so the versions show what the inspection changed.
+      const { history: _history, allowedActions: _actions, ...previous } = await detail(tx, principal, id);
+      await repo.insertVersion(tx, { declarationId: id, version: row.version, snapshot: previous, amendedBy: principal.id, reason, at });
+      await repo.deleteLines(tx, id);
+      await repo.insertLines(
+        tx,
+        id,
+        row.currency,
+        corrected.map((line) => ({
+          itemId: line.item_id,
+          partNumber: line.part_number,
+          hsCode: line.hs_code,
+          description: line.description,
+          originCountry: line.origin_country,
+          quantity: line.quantity,
+          unit: line.unit,
+          netMass: line.net_mass,
+          grossMass: line.gross_mass,
+          customsValue: line.customs_value,
+          lotId: line.lot_id,
+          tariffCode: line.tariff_code,
+          processingRole: line.processing_role,
+        })),
+      );
+      const origins = [...new Set(corrected.map((line) => line.origin_country))];
+      await repo.updateTotals(
+        tx,
+        id,
+        {
+          totalValue: corrected.reduce((sum, line) => sum.plus(line.customs_value), new Decimal(0)).toFixed(2),
+          totalGrossMass: corrected.reduce((sum, line) => sum.plus(line.gross_mass), new Decimal(0)).toFixed(3),
+          originCountry: origins.length === 1 ? (origins[0] ?? null) : null,
+        },
+        at,
+      );
+      await appendEvent(tx, {
+        type: 'declaration.corrected',
+        aggregateType: 'declaration',
+        aggregateId: id,
+        zoneId: row.zone_id,
+        enterpriseId: row.enterprise_id,
+        actorId: principal.id,
+        at,
+        payload: { reference: row.reference, type: row.type, from: row.state, state: row.state, lane: row.lane, version: row.version + 1, reason },
+      });
+      await hooks.corrected?.(tx, await snapshot(tx, id), at);
+      return detail(tx, principal, id);
+    },
+
+    /**
+     * An officer's release at the end of an inspection: done at once, or, while something holds it
+     * back (unpaid duties), left under inspection for `releaseCleared`. Answers what it waits for, or null.
+     */
+    async releaseAfterInspection(tx: Db, principal: Principal, id: string, reason: string): Promise<string | null> {
+      const row = await lockVisible(tx, principal, id);
+      transition(row.state, 'RELEASE', row.lane, actorOf(principal, row), reason);
+      const current = await snapshot(tx, id);
+      const blocker = await hooks.releaseBlocker(tx, current);
+      if (blocker) return blocker;
+      await release(tx, row, principal, reason, clock.now(), current);
+      return null;
+    },
+
+    /**
+     * Cordon releases a declaration an officer cleared at inspection once nothing holds it back any
+     * more (its duties paid). False when it is not under inspection or still held (it keeps waiting).
+     */
+    async releaseCleared(tx: Db, id: string, reason: string): Promise<boolean> {
+      const row = await repo.find(tx, id, true);
+      if (row?.state !== 'UNDER_INSPECTION') return false;
+      try {
+        await release(tx, row, null, reason, clock.now());
+        return true;
+      } catch (error) {
+        // Refused before anything is written (another bill unpaid, or the stock has gone): an officer decides.
+        if (error instanceof AppError && error.status < 500) return false;
+        throw error;
+      }
     },
 
     async versions(principal: Principal, id: string) {

@@ -15,6 +15,8 @@ const LEGAL: Array<{ from: DeclarationState | null; action: DeclarationAction; t
   { from: 'ASSESSED', action: 'RELEASE', to: 'RELEASED', actors: OFFICERS, lanes: [null, 'GREEN', 'YELLOW'] },
   { from: 'ASSESSED', action: 'RELEASE', to: 'RELEASED', actors: ['system'], lanes: ['GREEN'] },
   { from: 'UNDER_INSPECTION', action: 'RELEASE', to: 'RELEASED', actors: OFFICERS },
+  // Cleared at inspection, held for duties: Cordon releases once they are paid.
+  { from: 'UNDER_INSPECTION', action: 'RELEASE', to: 'RELEASED', actors: ['system'] },
   { from: 'ASSESSED', action: 'REJECT', to: 'REJECTED', actors: OFFICERS },
   { from: 'UNDER_INSPECTION', action: 'REJECT', to: 'REJECTED', actors: OFFICERS },
   { from: 'RELEASED', action: 'COMPLETE', to: 'COMPLETED', actors: [...OFFICERS, 'zone_operator', 'system'] },

@@ -36,7 +36,8 @@ export const RULES: Record<DeclarationAction, Rule> = {
     actors: [...OFFICERS, 'system'],
     guard: (lane, from, actor) => {
       if (from === 'ASSESSED' && lane === 'RED') return 'a RED-lane declaration must be inspected before release';
-      if (actor === 'system' && (lane !== 'GREEN' || from !== 'ASSESSED')) return 'only assessed GREEN-lane declarations are released automatically';
+      // Under inspection, Cordon releases only what an officer cleared there and duties held back.
+      if (actor === 'system' && from === 'ASSESSED' && lane !== 'GREEN') return 'only GREEN-lane declarations are released without an inspection';
       return null;
     },
     reasonRequired: false,

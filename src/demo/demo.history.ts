@@ -10,7 +10,6 @@ import type { DeclarationStack } from '../context.ts';
 import type { DeclarationService } from '../declarations/declaration.service.ts';
 import type { SubmitDeclaration } from '../declarations/declaration.schemas.ts';
 import type { DeclarationState } from '../declarations/lifecycle.ts';
-import type { RiskService } from '../risk/risk.service.ts';
 import { DECLARATION_TYPES, type DeclarationType, type Lane } from '../declarations/selectivity.schema.ts';
 import { DEMO_DAYS, DEMO_DECLARATIONS, DEMO_TIME_ZONE } from './demo.data.ts';
 import type { DemoCast } from './demo.cast.ts';
@@ -28,6 +27,8 @@ import {
 } from './demo.traffic.ts';
 import type { Rng } from './demo.random.ts';
 import { addDays, Agenda, atWallTime, DAY, HOUR, MINUTE, wallTime, withinHours, type ManualClock } from './demo.time.ts';
+import { passTheGate, type ZoneGates } from './demo.gate.ts';
+import { finishTask, openTaskOf, startTask } from './demo.inspections.ts';
 
 /** Where a declaration's story ends (SUBMITTED is never a resting state: assessment follows at once). */
 export type Target = 'COMPLETED' | 'RELEASED' | 'WAITING' | 'UNDER_INSPECTION' | 'REJECTED' | 'CANCELLED';
@@ -186,9 +187,9 @@ export function planHistory(rng: Rng, world: TrafficWorld, now: Date, count = DE
 export interface PlayEnv {
   db: Db;
   clock: ManualClock;
-  stack: Pick<DeclarationStack, 'declarations' | 'books' | 'duties'>;
-  /** Records what inspections found, for the risk models to learn from. */
-  risk: RiskService;
+  stack: Pick<DeclarationStack, 'declarations' | 'books' | 'duties' | 'gates' | 'inspections'>;
+  /** The gate of a zone that trucks use in a direction. */
+  gateOf: ZoneGates;
   cast: DemoCast;
   rng: Rng;
   /** Nothing happens at or after this moment: later steps are left for the simulator. */
@@ -445,13 +446,27 @@ async function act(env: PlayEnv, run: Run, guarantees: { count: number }): Promi
       run.d = await db.transaction((tx) => declarations.cancel(tx, actor, d.id, step.reason ?? 'Cancelled'));
       return;
     case 'decide': {
-      const inspected = d.state === 'UNDER_INSPECTION';
-      run.d = await db.transaction((tx) => declarations.decide(tx, actor, d.id, { action: step.action ?? 'RELEASE', ...(step.reason ? { reason: step.reason } : {}) }));
-      // The examination's outcome: what the rejection was for, or goods as declared.
-      if (inspected) {
-        const outcome = step.action === 'REJECT' ? 'FOUND' : 'NOTHING_FOUND';
-        await db.transaction((tx) => env.risk.recordInspectionResult(tx, actor, d.id, { outcome, ...(step.reason ? { findings: step.reason } : {}) }));
+      // Goods that cross a gate complete there, as the readers see the trucks pass; an odd misread
+      // holds a truck until an officer lets it through.
+      if (step.action === 'COMPLETE' && (await passTheGate({ db, gates: env.stack.gates, rng, gateOf: env.gateOf, officer: cast.officer }, actor, d.id, env.clock.now(), true))) {
+        for (const held of (await env.stack.gates.listPassages(cast.officer, { declarationId: d.id, status: 'HELD', limit: 10 })).items) {
+          await db.transaction((tx) => env.stack.gates.override(tx, officerFor(cast, rng, d.zoneId, d.type), held.id, 'Checked by hand against the pass at the gate'));
+        }
+        run.d = await declarations.get(run.trader, d.id);
+        return;
       }
+      // A RED or YELLOW declaration is worked through its inspection task by the officer for all
+      // zones; the outcome is the label the risk models learn from.
+      const task = d.lane === 'GREEN' || step.action === 'COMPLETE' ? null : await openTaskOf(env.stack.inspections, cast.officer, d.id);
+      if (task) {
+        await startTask(db, env.stack.inspections, cast.officer, task);
+        if (step.action !== 'START_INSPECTION') {
+          await finishTask(db, env.stack.inspections, cast.officer, rng, task, d, step.action === 'REJECT' ? 'REJECT' : 'AS_DECLARED');
+        }
+        run.d = await declarations.get(run.trader, d.id);
+        return;
+      }
+      run.d = await db.transaction((tx) => declarations.decide(tx, actor, d.id, { action: step.action ?? 'RELEASE', ...(step.reason ? { reason: step.reason } : {}) }));
       return;
     }
     case 'pay': {

@@ -158,11 +158,40 @@ describe('demo administration', () => {
       // Decisions come from the roles the state machine names.
       for (const step of d.history.slice(2)) {
         if (['START_INSPECTION', 'RELEASE', 'REJECT'].includes(step.action) && step.actorRole !== 'system') expect(step.actorRole).toBe('customs_officer');
-        if (step.action === 'COMPLETE') expect(step.actorRole).toBe('zone_operator');
+        // Goods that cross a gate complete when the gate lets the last of them through; the others by the operator's word.
+        if (step.action === 'COMPLETE') expect(step.actorRole).toBe(['PROCESSING', 'DESTRUCTION'].includes(d.type) ? 'zone_operator' : 'system');
         if (step.action === 'AMEND') expect(step.actorRole).toBe('enterprise_user');
       }
     }
   }, 60_000);
+
+  it('sends the trucks of released goods through the gates: most open, a few are held and let through by an officer', async () => {
+    const passages: any[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page: any = (await officer.get(`/api/v1/gate-passages?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      passages.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    const opened = passages.filter((p) => p.decision === 'OPEN');
+    const held = passages.filter((p) => p.decision === 'HOLD');
+    expect(opened.length).toBeGreaterThan(held.length * 5);
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((p) => p.status === 'OVERRIDDEN' && p.overrideReason)).toBe(true);
+    const completed = declarations.filter((d) => d.state === 'COMPLETED' && !['PROCESSING', 'DESTRUCTION'].includes(d.type));
+    const throughGate = new Set(passages.filter((p) => p.declarationCompleted).map((p) => p.declarationId));
+    expect(completed.every((d) => throughGate.has(d.id))).toBe(true);
+  });
+
+  it('works RED and YELLOW declarations through inspection tasks, whose outcomes are the labels', async () => {
+    const done = (await officer.get('/api/v1/inspections?status=COMPLETED&limit=200')).body.items;
+    expect(done.length).toBeGreaterThan(0);
+    expect(new Set(done.map((task: { outcome: string }) => task.outcome))).toEqual(new Set(['RELEASE_AS_DECLARED', 'REJECT']));
+    const rejected = done.find((task: { outcome: string }) => task.outcome === 'REJECT');
+    const detail = (await officer.get(`/api/v1/inspections/${rejected.id}`)).body;
+    expect(detail.findings.length).toBeGreaterThan(0);
+    const risk = (await officer.get(`/api/v1/declarations/${rejected.declarationId}/risk`)).body;
+    expect(risk.inspectionResult.outcome).toBe('FOUND');
+  });
 
   it('shows an enterprise user its own declarations only', async () => {
     const trader = await t.login('trader.harborpoint', password('trader.harborpoint'));
@@ -327,6 +356,23 @@ describe('demo administration', () => {
     const added = [...after.keys()].find((id) => !before.has(id)) as string;
     const detail = (await officer.get(`/api/v1/declarations/${added}`)).body;
     expect(detail.history[0]).toMatchObject({ action: 'SUBMIT', actorRole: 'enterprise_user' });
+    // Every camera's system sent a snapshot (unless it is the warehouse camera in its dark quarter hour).
+    const cameras = (await officer.get('/api/v1/cameras?limit=200')).body.items;
+    const silent = [];
+    for (const camera of cameras) {
+      const snapshots = (await officer.get(`/api/v1/cctv/snapshots?cameraId=${camera.id}`)).body.items;
+      if (snapshots.length === 0) silent.push(camera.code);
+    }
+    expect(silent.length).toBeLessThanOrEqual(1);
+  });
+
+  it('watches every gate, each yard and the bonded stores of wine with cameras', async () => {
+    const cameras = (await officer.get('/api/v1/cameras?limit=200')).body.items;
+    const zones = (await officer.get('/api/v1/zones')).body.items;
+    const gates = zones.flatMap((zone: { gates?: unknown[] }) => zone.gates ?? []);
+    expect(cameras.filter((c: { areaKind: string }) => c.areaKind === 'GATE').length).toBeGreaterThanOrEqual(gates.length > 0 ? gates.length : 1);
+    expect(cameras.filter((c: { areaKind: string }) => c.areaKind === 'YARD')).toHaveLength(zones.length);
+    expect(cameras.filter((c: { areaKind: string }) => c.areaKind === 'WAREHOUSE').length).toBeGreaterThan(0);
   });
 });
 

@@ -11,6 +11,9 @@ import type { Db } from '../platform/db/db.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { randomPassword } from '../platform/auth/secrets.ts';
 import { createRegistryService, type RegistryService } from '../registry/registry.service.ts';
+import { zoneGates } from './demo.gate.ts';
+import { registerDemoCameras } from './demo.cctv.ts';
+import { createObjectStore } from '../platform/storage/object-store.ts';
 import { createRiskService } from '../risk/risk.service.ts';
 import { allUsers, principalOf, type DemoCast } from './demo.cast.ts';
 import {
@@ -274,6 +277,7 @@ export async function loadDemo(ctx: AppContext): Promise<{ users: DemoCredential
   const registry = createRegistryService({ db: ctx.db, clock, reference: ctx.reference });
   const world = await ctx.db.transaction((tx) => registerDemo(tx, registry, clock, admin, now));
   const { credentials, cast } = await ctx.db.transaction((tx) => createDemoUsers(tx, ctx.identity, world));
+  await registerDemoCameras(ctx, admin, world);
 
   const rng = seededRng(DEMO_SEED);
   // Declarations, books, duties and book control as the process has them, on the demo's clock, so
@@ -290,11 +294,12 @@ export async function loadDemo(ctx: AppContext): Promise<{ users: DemoCredential
     for (const rule of DEMO_RISK_RULES) await risk.createRule(tx, analyst, { ...rule, validFrom: isoDate(clock.now()) });
   });
 
-  const stack = createDeclarationStack({ db: ctx.db, clock, reference: ctx.reference, registry, random: mulberry32(DEMO_SEED + 1), risk });
+  const objects = createObjectStore(ctx.config.objectDir);
+  const stack = createDeclarationStack({ db: ctx.db, clock, reference: ctx.reference, registry, random: mulberry32(DEMO_SEED + 1), risk, objects });
   clock.set(new Date(clock.now().getTime() + 30 * MINUTE));
   await ctx.db.transaction((tx) => createBoms(tx, stack.bookControl.boms, cast, isoDate(clock.now())));
 
-  const env: PlayEnv = { db: ctx.db, clock, stack, risk, cast, rng, now };
+  const env: PlayEnv = { db: ctx.db, clock, stack, cast, rng, now, gateOf: zoneGates(registry, cast.officer) };
   const tasks: Task[] = [];
   for (const [index, report] of STOCK_REPORTS.entries()) {
     tasks.push(...stockReportTask(env, stack, report, new Date(now.getTime() - (3 - index) * HOUR)));

@@ -1,9 +1,9 @@
 // Keeps demo traffic flowing so the console looks alive: on each tick a demo enterprise submits a
 // declaration (goods leaving a book are taken from what it holds), the bank pays a waiting bill
 // now and then, an officer takes the oldest declaration that has waited long enough in a queue,
-// and zone operators confirm that released goods passed the gate. It acts through the same
-// services and principals as people would, finds its cast in the database, and idles when there
-// is no demo.
+// trucks of released goods reach the gate and its readers post what they see, and officers deal
+// with the trucks held there. It acts through the same services and principals as people would,
+// finds its cast in the database, and idles when there is no demo.
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
@@ -13,6 +13,9 @@ import { createRng, type Rng } from './demo.random.ts';
 import { stockOf } from './demo.stock.ts';
 import { MINUTE } from './demo.time.ts';
 import { bankReference, chooseHeldIntent, chooseIntent, composeDeclaration } from './demo.traffic.ts';
+import { passTheGate, zoneGates, type ZoneGates } from './demo.gate.ts';
+import { sendDemoSnapshots } from './demo.cctv.ts';
+import { finishTask, openTaskOf, startTask } from './demo.inspections.ts';
 
 export interface SimulatorLog {
   info(msg: string): void;
@@ -109,17 +112,28 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
   }
 
   async function officerDecides(cast: DemoCast, next: Summary): Promise<void> {
+    // RED and YELLOW declarations are worked through their inspection task, by the officer for all
+    // zones (the one who took it finishes it): a scan or examination is started now and finished
+    // after it has taken its time; a document check is done at once.
+    const task = next.lane === 'GREEN' ? null : await openTaskOf(ctx.inspections, cast.officer, next.id);
+    if (task) {
+      await startTask(ctx.db, ctx.inspections, cast.officer, task);
+      if (task.status === 'OPEN' && next.lane === 'RED') return;
+      const detail = await ctx.declarations.get(cast.officer, next.id);
+      const verdict = rng.chance(0.85) ? 'AS_DECLARED' : rng.chance(0.7) ? 'FOUND' : 'REJECT';
+      try {
+        await finishTask(ctx.db, ctx.inspections, cast.officer, rng, task, detail, verdict);
+      } catch (error) {
+        // The goods have left the book since submission: nothing to release.
+        if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error;
+        await decide(cast.officer, next, 'REJECT', 'The goods declared are no longer available in the book; declare again what is held');
+      }
+      return;
+    }
+    // Under inspection without an open task: the corrected declaration waits for its new bill.
+    if (next.state === 'UNDER_INSPECTION') return;
     const officer = officerFor(cast, rng, next.zoneId, next.type);
-    if (next.state === 'UNDER_INSPECTION') {
-      const found = !rng.chance(0.85);
-      const findings = found ? 'Quantity found at examination exceeds the declared quantity by more than 10 %' : 'Examination completed: goods as declared';
-      if (found) await decide(officer, next, 'REJECT', findings);
-      else await release(officer, next, findings);
-      // What the examination found is the label the next model learns from.
-      await ctx.db.transaction((tx) => ctx.risk.recordInspectionResult(tx, officer, next.id, { outcome: found ? 'FOUND' : 'NOTHING_FOUND', findings }));
-    } else if (next.lane === 'RED') {
-      await decide(officer, next, 'START_INSPECTION', 'Non-intrusive X-ray scan ordered');
-    } else if (next.lane === 'GREEN') {
+    if (next.lane === 'GREEN') {
       await release(officer, next, 'Duties, taxes and fees paid; released for consumption');
     } else if (rng.chance(0.88)) {
       const reason = next.type === 'DOMESTIC_RELEASE' ? 'Documents checked and duties paid; released for consumption' : 'Documents checked: invoice, packing list and transport document agree with the declaration';
@@ -173,12 +187,35 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
     }
   }
 
-  /** Zone operators confirm gate passage of released goods, oldest first; a backlog drains two at a time. */
+  let gateOf: ZoneGates | null = null;
+
+  /**
+   * Trucks of released goods reach the gate, oldest first, and the readers post what they see:
+   * mostly what the pass says, now and then a wrong read that holds the truck. Goods that cross no
+   * gate (processing, destruction) are confirmed by the zone operator.
+   */
   async function gateStep(cast: DemoCast): Promise<void> {
+    gateOf ??= zoneGates(ctx.registry, cast.officer);
     const released = (await queue(cast, 'RELEASED')).filter((d) => waited(d, WAIT.gate));
     for (const d of released.slice(0, released.length > 20 ? 2 : 1)) {
+      const operator = operatorFor(cast, d.zoneId);
+      const env = { db: ctx.db, gates: ctx.gates, rng, gateOf, officer: cast.officer };
+      if (await passTheGate(env, operator, d.id, ctx.clock.now(), true)) continue;
       const detail = await ctx.declarations.get(cast.officer, d.id);
-      await decide(operatorFor(cast, d.zoneId), d, 'COMPLETE', completionNote(d.type, detail.transport.mode));
+      await decide(operator, d, 'COMPLETE', completionNote(d.type, detail.transport.mode));
+    }
+  }
+
+  /** An officer deals with trucks held at a gate a few minutes ago: a look, then through with the reason. */
+  async function holdStep(cast: DemoCast): Promise<void> {
+    const held = (await ctx.gates.listPassages(cast.officer, { status: 'HELD', limit: 50 })).items.reverse();
+    const due = held.filter((passage) => passage.passId !== null && ctx.clock.now().getTime() - new Date(passage.at).getTime() >= WAIT.documentCheck);
+    for (const passage of due.slice(0, 1)) {
+      const officer = officerFor(cast, rng, passage.zoneId, 'ADMISSION');
+      const reason = passage.reasons.some((r) => r.code === 'WEIGHT_OUT_OF_TOLERANCE')
+        ? 'Reweighed on the second weighbridge: within tolerance'
+        : 'Container numbers and seals checked by hand against the pass';
+      await ctx.db.transaction((tx) => ctx.gates.override(tx, officer, passage.id, reason));
     }
   }
 
@@ -190,7 +227,9 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
       ['submission', () => submitOne(cast)],
       ['payment', () => bankStep(cast)],
       ['officer decision', () => officerStep(cast)],
-      ['gate confirmation', () => gateStep(cast)],
+      ['gate', () => gateStep(cast)],
+      ['gate hold', () => holdStep(cast)],
+      ['camera snapshots', () => sendDemoSnapshots(ctx, cast, (zoneId) => operatorFor(cast, zoneId))],
     ];
     for (const [name, run] of parts) {
       try {

@@ -32,6 +32,8 @@ export interface BillRow extends Record<string, unknown> {
   guarantee_reference: string | null;
   guaranteed_at: Date | null;
   cancelled_at: Date | null;
+  /** The bill a supplementary bill adds to; null for a declaration's own bill. */
+  supplements: string | null;
 }
 
 export interface NewBill {
@@ -53,6 +55,7 @@ export interface NewBill {
   status: BillStatus;
   createdAt: Date;
   paidAt: Date | null;
+  supplements?: string | null;
 }
 
 export interface PaymentRow extends Record<string, unknown> {
@@ -66,7 +69,7 @@ export interface PaymentRow extends Record<string, unknown> {
 
 const COLUMNS = `id, number, declaration_id, enterprise_id, zone_id, currency, duty::text AS duty, excise::text AS excise,
   vat::text AS vat, total::text AS total, lines, assessment, to_char(assessment_date, 'YYYY-MM-DD') AS assessment_date,
-  payment_reference, qr_payload, status, created_at, paid_at, guarantee_reference, guaranteed_at, cancelled_at`;
+  payment_reference, qr_payload, status, created_at, paid_at, guarantee_reference, guaranteed_at, cancelled_at, supplements`;
 
 export interface BillFilters {
   declarationId: string | null;
@@ -100,8 +103,8 @@ export const billRepository = {
   async insert(db: Db, bill: NewBill): Promise<BillRow> {
     const [row] = await db.query<BillRow>(
       `INSERT INTO bills (id, number, declaration_id, enterprise_id, zone_id, currency, duty, excise, vat, total, lines,
-         assessment, assessment_date, payment_reference, qr_payload, status, created_at, paid_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, $16, $17, $18)
+         assessment, assessment_date, payment_reference, qr_payload, status, created_at, paid_at, supplements)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, $16, $17, $18, $19)
        RETURNING ${COLUMNS}`,
       [
         bill.id,
@@ -122,6 +125,7 @@ export const billRepository = {
         bill.status,
         bill.createdAt,
         bill.paidAt,
+        bill.supplements ?? null,
       ],
     );
     return row as BillRow;
@@ -137,13 +141,21 @@ export const billRepository = {
     return row;
   },
 
-  /** The declaration's bill that is not cancelled (at most one), locked when asked. */
+  /** The declaration's own bill that is not cancelled (at most one; supplements aside), locked when asked. */
   async openOf(db: Db, declarationId: string, forUpdate = false): Promise<BillRow | undefined> {
     const [row] = await db.query<BillRow>(
-      `SELECT ${COLUMNS} FROM bills WHERE declaration_id = $1 AND status <> 'CANCELLED'${forUpdate ? ' FOR UPDATE' : ''}`,
+      `SELECT ${COLUMNS} FROM bills WHERE declaration_id = $1 AND status <> 'CANCELLED' AND supplements IS NULL${forUpdate ? ' FOR UPDATE' : ''}`,
       [declarationId],
     );
     return row;
+  },
+
+  /** All the declaration's bills that are not cancelled, supplements included, oldest first. */
+  async openBillsOf(db: Db, declarationId: string, forUpdate = false): Promise<BillRow[]> {
+    return db.query<BillRow>(
+      `SELECT ${COLUMNS} FROM bills WHERE declaration_id = $1 AND status <> 'CANCELLED' ORDER BY id${forUpdate ? ' FOR UPDATE' : ''}`,
+      [declarationId],
+    );
   },
 
   async setStatus(

@@ -2,6 +2,7 @@
 // assessment, and held from release while its bill is unpaid; the bank's signed confirmation (or an
 // officer's guarantee) settles the bill, and a GREEN declaration then goes at once. Cancellation,
 // rejection and amendment cancel the open bill; an amendment is billed again at its next assessment.
+// Corrections at inspection replace an unpaid bill, or add a supplementary bill to a paid one.
 import { v7 as uuidv7 } from 'uuid';
 import { Decimal } from 'decimal.js';
 import type { Db } from '../platform/db/db.ts';
@@ -64,6 +65,7 @@ export function createBillsService(deps: DutiesDeps, tariff: TariffService, sett
       guaranteeReference: row.guarantee_reference,
       guaranteedAt: row.guaranteed_at?.toISOString() ?? null,
       cancelledAt: row.cancelled_at?.toISOString() ?? null,
+      supplements: row.supplements,
     };
   }
 
@@ -127,6 +129,59 @@ export function createBillsService(deps: DutiesDeps, tariff: TariffService, sett
     return all.length > 0 ? { ok: false, errors: all, tariffSource } : { ...result, tariffSource };
   }
 
+  async function assessOrRefuse(tx: Db, declaration: DeclarationSnapshot, at: Date) {
+    const result = await assess(tx, declaration, at);
+    if (!result.ok) throw new AppError('VALIDATION_FAILED', 'The duties of the declaration cannot be computed', result.errors);
+    return result;
+  }
+
+  /**
+   * Issues a bill for the duties assessed in `result`, or, given `supplement`, a supplementary bill
+   * charging the difference from bills already settled (its lines show the whole corrected assessment).
+   */
+  async function issue(
+    tx: Db,
+    declaration: DeclarationSnapshot,
+    result: Awaited<ReturnType<typeof assessOrRefuse>>,
+    at: Date,
+    supplement: { of: BillRow; duty: string; excise: string; vat: string; total: string } | null,
+  ) {
+    const { assessment } = result;
+    const amounts = supplement ?? assessment;
+    const administration = await registry.getAdministration(tx);
+    const number = `${declaration.reference}-B${(await bills.countForDeclaration(tx, declaration.id)) + 1}`;
+    const paymentReference = createRfReference(String(await bills.nextPaymentNumber(tx)).padStart(10, '0'));
+    // Nothing to pay (all lines Free, no excise, no VAT): the bill records the assessment and is settled.
+    const nothingDue = new Decimal(amounts.total).isZero();
+    const row = await bills.insert(tx, {
+      id: uuidv7(),
+      number,
+      declarationId: declaration.id,
+      enterpriseId: declaration.enterpriseId,
+      zoneId: declaration.zoneId,
+      currency: assessment.currency,
+      duty: amounts.duty,
+      excise: amounts.excise,
+      vat: amounts.vat,
+      total: amounts.total,
+      lines: assessment.lines,
+      assessment: {
+        vatRate: assessment.vatRate,
+        tariff: result.tariffSource,
+        exciseBasis: assessment.exciseBasis,
+        exchangeRates: assessment.exchangeRates,
+      },
+      assessmentDate: assessment.assessmentDate,
+      paymentReference,
+      qrPayload: [QR_SCHEME, number, paymentReference, assessment.currency, amountIn(amounts.total, assessment.currency), qrField(administration.name)].join('|'),
+      status: nothingDue ? 'PAID' : 'UNPAID',
+      createdAt: at,
+      paidAt: nothingDue ? at : null,
+      supplements: supplement?.of.id ?? null,
+    });
+    await event(tx, 'bill.issued', row, null, { paymentReference, ...(supplement ? { supplements: supplement.of.number } : {}) });
+  }
+
   /** Locks a bill found without a lock, its declaration first (see billRepository.lockDeclaration), and reads it again. */
   async function lockBill(tx: Db, found: BillRow | undefined): Promise<BillRow | undefined> {
     if (!found) return undefined;
@@ -150,55 +205,57 @@ export function createBillsService(deps: DutiesDeps, tariff: TariffService, sett
 
     async assessed(tx, declaration, at) {
       if (declaration.type !== DUTIABLE) return;
-      const result = await assess(tx, declaration, at);
-      if (!result.ok) throw new AppError('VALIDATION_FAILED', 'The duties of the declaration cannot be computed', result.errors);
-      const { assessment } = result;
-      const administration = await registry.getAdministration(tx);
-      const number = `${declaration.reference}-B${(await bills.countForDeclaration(tx, declaration.id)) + 1}`;
-      const paymentReference = createRfReference(String(await bills.nextPaymentNumber(tx)).padStart(10, '0'));
-      // Nothing to pay (all lines Free, no excise, no VAT): the bill records the assessment and is settled.
-      const nothingDue = new Decimal(assessment.total).isZero();
-      const row = await bills.insert(tx, {
-        id: uuidv7(),
-        number,
-        declarationId: declaration.id,
-        enterpriseId: declaration.enterpriseId,
-        zoneId: declaration.zoneId,
-        currency: assessment.currency,
-        duty: assessment.duty,
-        excise: assessment.excise,
-        vat: assessment.vat,
-        total: assessment.total,
-        lines: assessment.lines,
-        assessment: {
-          vatRate: assessment.vatRate,
-          tariff: result.tariffSource,
-          exciseBasis: assessment.exciseBasis,
-          exchangeRates: assessment.exchangeRates,
-        },
-        assessmentDate: assessment.assessmentDate,
-        paymentReference,
-        qrPayload: [QR_SCHEME, number, paymentReference, assessment.currency, assessment.total, qrField(administration.name)].join('|'),
-        status: nothingDue ? 'PAID' : 'UNPAID',
-        createdAt: at,
-        paidAt: nothingDue ? at : null,
+      await issue(tx, declaration, await assessOrRefuse(tx, declaration, at), at, null);
+    },
+
+    /**
+     * Lines corrected at inspection: an unpaid bill is replaced by one for the corrected duties; when
+     * duties were already paid (or guaranteed), a supplementary bill charges the difference. A
+     * difference in the trader's favour issues nothing: the refund is customs' to decide.
+     */
+    async corrected(tx, declaration, at) {
+      if (declaration.type !== DUTIABLE) return;
+      const open = await bills.openBillsOf(tx, declaration.id);
+      // The corrected goods are valued on the date of the first assessment, so only the corrections change the amounts.
+      const original = open.find((bill) => bill.supplements === null);
+      const result = await assessOrRefuse(tx, declaration, original ? new Date(`${original.assessment_date}T12:00:00Z`) : at);
+      for (const bill of open.filter((candidate) => candidate.status === 'UNPAID')) {
+        const cancelled = await bills.setStatus(tx, bill.id, 'CANCELLED', { cancelledAt: at });
+        await event(tx, 'bill.cancelled', cancelled, null, { reason: 'replaced after inspection corrections' });
+      }
+      const settled = open.filter((bill) => bill.status === 'PAID' || bill.status === 'GUARANTEED');
+      const primary = settled.find((bill) => bill.supplements === null);
+      if (!primary) {
+        await issue(tx, declaration, result, at, null);
+        return;
+      }
+      const sum = (field: 'duty' | 'excise' | 'vat' | 'total') => settled.reduce((total, bill) => total.plus(bill[field]), new Decimal(0));
+      const difference = new Decimal(result.assessment.total).minus(sum('total'));
+      if (difference.lte(0)) return;
+      await issue(tx, declaration, result, at, {
+        of: primary,
+        duty: new Decimal(result.assessment.duty).minus(sum('duty')).toFixed(),
+        excise: new Decimal(result.assessment.excise).minus(sum('excise')).toFixed(),
+        vat: new Decimal(result.assessment.vat).minus(sum('vat')).toFixed(),
+        total: difference.toFixed(),
       });
-      await event(tx, 'bill.issued', row, null, { paymentReference });
     },
 
     async releaseBlocker(tx, declaration) {
       if (declaration.type !== DUTIABLE) return null;
-      const bill = await bills.openOf(tx, declaration.id);
-      if (!bill) return 'no bill has been issued for its duties';
-      return bill.status === 'UNPAID' ? `duties of bill ${bill.number} are not paid` : null;
+      const open = await bills.openBillsOf(tx, declaration.id);
+      if (open.length === 0) return 'no bill has been issued for its duties';
+      const unpaid = open.find((bill) => bill.status === 'UNPAID');
+      return unpaid ? `duties of bill ${unpaid.number} are not paid` : null;
     },
 
     async withdrawn(tx, declaration, at) {
       if (declaration.type !== DUTIABLE) return;
-      const bill = await bills.openOf(tx, declaration.id, true);
-      if (!bill || paidWithMoney(bill)) return;
-      const cancelled = await bills.setStatus(tx, bill.id, 'CANCELLED', { cancelledAt: at });
-      await event(tx, 'bill.cancelled', cancelled, null);
+      for (const bill of await bills.openBillsOf(tx, declaration.id, true)) {
+        if (paidWithMoney(bill)) continue;
+        const cancelled = await bills.setStatus(tx, bill.id, 'CANCELLED', { cancelledAt: at });
+        await event(tx, 'bill.cancelled', cancelled, null);
+      }
     },
   };
 

@@ -181,6 +181,9 @@ export const Bill = Type.Object({
   guaranteeReference: Nullable(Type.String()),
   guaranteedAt: Nullable(IsoDateTime),
   cancelledAt: Nullable(IsoDateTime),
+  supplements: Type.Union([Uuid, Type.Null()], {
+    description: 'A supplementary bill: the bill whose duties inspection corrections raised; its amounts are the difference, its lines the corrected assessment',
+  }),
 });
 
 export const BillDetail = Type.Intersect([

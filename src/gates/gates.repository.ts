@@ -351,21 +351,20 @@ export const gatesRepository = {
     plate: string | null,
     containers: readonly string[],
   ): Promise<{ notReleased: { id: string; reference: string; state: string } | null; used: { number: string; used_at: Date; declaration_id: string } | null }> {
-    const [notReleased, used] = await Promise.all([
-      db.query<{ id: string; reference: string; state: string }>(
-        `SELECT id, reference, state FROM declarations
-         WHERE zone_id = $1 AND state IN ('SUBMITTED', 'ASSESSED', 'UNDER_INSPECTION')
-           AND (container_numbers && $3::text[] OR replace(replace(vehicle_plate, ' ', ''), '-', '') = $2)
-         ORDER BY id DESC LIMIT 1`,
-        [zoneId, plate, containers],
-      ),
-      db.query<{ number: string; used_at: Date; declaration_id: string }>(
-        `SELECT number, used_at, declaration_id FROM gate_passes
-         WHERE zone_id = $1 AND status = 'USED' AND (vehicle_plate = $2 OR containers && $3::text[])
-         ORDER BY used_at DESC LIMIT 1`,
-        [zoneId, plate, containers],
-      ),
-    ]);
+    // One after the other: both run on the transaction's one connection.
+    const notReleased = await db.query<{ id: string; reference: string; state: string }>(
+      `SELECT id, reference, state FROM declarations
+       WHERE zone_id = $1 AND state IN ('SUBMITTED', 'ASSESSED', 'UNDER_INSPECTION')
+         AND (container_numbers && $3::text[] OR replace(replace(vehicle_plate, ' ', ''), '-', '') = $2)
+       ORDER BY id DESC LIMIT 1`,
+      [zoneId, plate, containers],
+    );
+    const used = await db.query<{ number: string; used_at: Date; declaration_id: string }>(
+      `SELECT number, used_at, declaration_id FROM gate_passes
+       WHERE zone_id = $1 AND status = 'USED' AND (vehicle_plate = $2 OR containers && $3::text[])
+       ORDER BY used_at DESC LIMIT 1`,
+      [zoneId, plate, containers],
+    );
     return { notReleased: notReleased[0] ?? null, used: used[0] ?? null };
   },
 

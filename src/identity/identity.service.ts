@@ -22,6 +22,7 @@ export const API_KEY_SCOPES = [
   'telemetry:write',
   'cctv:write',
   'payments:write',
+  'scans:write',
 ] as const;
 
 export function presentUser(row: UserRow) {

@@ -7,8 +7,10 @@
 import { canSeeTargeting, type Principal } from '../platform/auth/principal.ts';
 import type { StoredEvent } from '../platform/events/outbox.ts';
 import { BILL_READERS } from '../duties/bills.service.ts';
+import { INSPECTION_READERS } from '../inspections/inspections.service.ts';
 import { ALERT_READERS } from '../alerts/alerts.service.ts';
 import { GATE_READERS } from '../gates/gates.service.ts';
+import { CCTV_READERS } from '../cctv/cctv.service.ts';
 
 /** The `data` of one event on the stream; its `id` is the outbox id, for Last-Event-ID resume. */
 export interface LiveEvent {
@@ -38,8 +40,11 @@ export function canReceive(viewer: Principal, event: Pick<StoredEvent, 'type' | 
     return false;
   }
   if (event.type.startsWith('bill.') && !BILL_READERS.includes(viewer.role)) return false;
+  // That a declaration is inspected, and how, is targeting: traders and zone operators never learn it here.
+  if (event.type.startsWith('inspection.') && !INSPECTION_READERS.includes(viewer.role)) return false;
   if (event.type.startsWith('alert.') && !ALERT_READERS.includes(viewer.role)) return false;
   if (event.type.startsWith('gate.') && !GATE_READERS.includes(viewer.role)) return false;
+  if ((event.type.startsWith('camera.') || event.type.startsWith('cctv.')) && !CCTV_READERS.includes(viewer.role)) return false;
   return true;
 }
 
@@ -68,10 +73,16 @@ function dataOf(viewer: Principal, event: StoredEvent): Picked {
     return pick(p, ['reconciliationId', 'stockReportId', 'kind', 'partNumber', 'hsCode', 'quantity', 'unit', 'value', 'currency']);
   }
   if (event.type === 'book.movements_posted') return pick(p, ['declarationId', 'reference', 'movements', 'lotsCreated']);
+  if (event.type.startsWith('inspection.')) {
+    return pick(p, ['declarationId', 'reference', 'kind', 'status', 'origin', 'assigneeId', 'scanId', 'containerNumber', 'reading', 'lineNo', 'outcome', 'label', 'releaseWaitingFor']);
+  }
   if (event.type === 'alert.raised') return pick(p, ['kind', 'severity', 'message', 'subjectType', 'subjectId', 'declarationId']);
   if (event.type === 'alert.acknowledged') return pick(p, ['kind', 'severity']);
   if (event.type === 'gate.passage') return pick(p, ['gateId', 'decision', 'status', 'declarationId', 'declarationReference', 'reasons']);
   if (event.type.startsWith('gate_pass.')) return pick(p, ['number', 'declarationId', 'status']);
+  if (event.type.startsWith('camera.')) return pick(p, ['code', 'name', 'areaKind', 'version']);
+  if (event.type === 'cctv.retention_applied') return pick(p, ['deleted', 'kept', 'retentionDays', 'cutoff']);
+  if (event.type === 'cctv.hold_placed') return pick(p, ['cameraId', 'from', 'to', 'snapshotsHeld']);
   return {};
 }
 

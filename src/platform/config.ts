@@ -7,6 +7,10 @@ export interface Config {
   host: string;
   /** Directory for the embedded database and other local state. */
   dataDir: string;
+  /** Directory of the object store (scan images), each file named by its SHA-256. */
+  objectDir: string;
+  /** Largest accepted upload of a file (a scan image), in bytes. */
+  maxUploadBytes: number;
   /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
   databaseUrl: string | null;
   /** Password for the first `admin` user, applied only when the database is new. */
@@ -69,10 +73,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CORDON_PAYMENT_SECRET must be at least 32 characters long');
   }
   const demo = readBool(env, 'CORDON_DEMO', true);
+  const dataDir = path.resolve(env.CORDON_DATA_DIR?.trim() || './data');
   return {
     port: readInt(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
-    dataDir: path.resolve(env.CORDON_DATA_DIR?.trim() || './data'),
+    dataDir,
+    // Beside the database by default, so that one directory holds all of a server's state.
+    objectDir: path.resolve(env.CORDON_OBJECT_DIR?.trim() || path.join(dataDir, 'objects')),
     databaseUrl,
     adminPassword,
     demo,
@@ -80,6 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
     simulateRate: readInt(env, 'CORDON_SIMULATE_RATE', 6, 1, 6000),
     logLevel,
     bodyLimit: readInt(env, 'CORDON_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
+    maxUploadBytes: readInt(env, 'CORDON_MAX_UPLOAD_BYTES', 26_214_400, 1024, 1_073_741_824),
     tokenTtlSeconds: readInt(env, 'CORDON_TOKEN_TTL', 8 * 3600, 60, 30 * 24 * 3600),
     paymentSecret,
   };

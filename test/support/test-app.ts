@@ -2,6 +2,9 @@
 // fresh schema on the PostgreSQL server when DATABASE_URL is set. Requests go through `app.inject`,
 // that is through routing, validation, access control and error handling, as a client's would.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
@@ -54,7 +57,9 @@ export async function createTestApp(options: { clock?: Clock } = {}): Promise<Te
   }
   const db = await openDb({ databaseUrl, dataDir: null, schema, poolSize: 5 });
   await migrate(db);
-  const config = { ...loadConfig({}), demo: false, simulate: false, databaseUrl, paymentSecret: PAYMENT_SECRET };
+  // Scan images of a test go to a directory of its own, never into the working tree's data directory.
+  const objectDir = mkdtempSync(path.join(tmpdir(), 'cordon-objects-'));
+  const config = { ...loadConfig({}), demo: false, simulate: false, databaseUrl, paymentSecret: PAYMENT_SECRET, objectDir };
   const ctx = await createContext(config, db, options.clock);
   await ctx.identity.ensureFirstAdmin(ADMIN_PASSWORD);
   const app = await buildApp(ctx);
@@ -100,6 +105,7 @@ export async function createTestApp(options: { clock?: Clock } = {}): Promise<Te
     async close() {
       await app.close();
       await db.close();
+      rmSync(objectDir, { recursive: true, force: true });
       if (databaseUrl && schema) {
         const admin = new pg.Client({ connectionString: databaseUrl });
         await admin.connect();

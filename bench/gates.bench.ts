@@ -1,0 +1,116 @@
+// Gate decision latency over HTTP against PostgreSQL: reader events arrive at 200 a second (open
+// loop: each is sent at its scheduled time whatever the answers before it), nine in ten for a truck
+// whose pass matches (the gate opens, the pass is used, the declaration completes and posts to the
+// book) and one in ten for a truck with a wrong container (held, with an alert). Latency counts from
+// the scheduled send time, so a stall shows in every event that waited behind it. The baseline is
+// `GET /health` sent at the same rate to the same server: the floor HTTP itself sets.
+import { randomUUID } from 'node:crypto';
+import { containerCheckDigit } from '../src/reference/validators.ts';
+import { percentile, result, type Benchmark, type Result } from './benchmark.ts';
+import { choosePostgres, startBenchApp } from './support/bench-app.ts';
+import { httpClient, login, stringField, type HttpClient } from './support/http-client.ts';
+import { runLoad } from './support/load.ts';
+import { setUp } from './declarations.bench.ts';
+
+const RATE = 200;
+const WARMUP = 200;
+const MEASURED = 2000;
+const TRUCKS = WARMUP + MEASURED;
+
+/*
+ * Targets, and why:
+ * - p99 ≤ 20 ms: a truck at the barrier waits for the answer; twenty milliseconds is far below what
+ *   a driver notices and leaves the reader time to retry a lost answer within a second.
+ * - p50 ≤ 10 ms: the decision is a handful of indexed reads and writes in one transaction; the
+ *   median is what every lane sees all day.
+ */
+const TARGETS = { p50: { max: 10 }, p99: { max: 20 } };
+
+const container = (n: number) => {
+  const body = `BNCU${String(n).padStart(6, '0')}`;
+  return `${body}${containerCheckDigit(body)}`;
+};
+const plate = (n: number) => `BN${String(n).padStart(6, '0')}`;
+
+/** Sends `count` requests at `rate` a second, each at its own scheduled time; latency from that time. */
+async function openLoop(count: number, rate: number, send: (index: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let index = 0; index < count; index++) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(send(index).then(() => void latencies.push(performance.now() - due)));
+  }
+  await Promise.all(pending);
+  return latencies;
+}
+
+async function measure(): Promise<Result[]> {
+  const server = await startBenchApp(await choosePostgres());
+  try {
+    await httpClient(server.url).expect('GET', '/health');
+    const { trader, zoneId } = await setUp(server.url, server.adminPassword);
+    const admin = await login(server.url, 'admin', server.adminPassword);
+    // Every declaration released at once: nothing at random, no rules.
+    const current = (await admin.expect('GET', '/api/v1/administration')) as Record<string, unknown>;
+    const { version: _v, updatedAt: _u, ...settings } = current;
+    await admin.expect('PUT', '/api/v1/administration', {
+      ...settings,
+      selectivity: { ...(current.selectivity as object), randomRedShare: '0', randomYellowShare: '0', autoReleaseGreen: true, rules: [] },
+    });
+    const gate = await admin.expect('POST', `/api/v1/zones/${zoneId}/gates`, { code: 'BG1', name: 'Bench gate', kind: 'ROAD', direction: 'BOTH', latitude: 40.68, longitude: -74.02 });
+    const gateId = stringField(gate, 'id', 'POST gate');
+    const key = await admin.expect('POST', '/api/v1/api-keys', { name: 'Bench gate readers', role: 'zone_operator', zoneIds: [zoneId], scopes: ['gate-events:write'] });
+    const reader = httpClient(server.url, stringField(key, 'key', 'POST /api/v1/api-keys'));
+
+    // One released declaration per truck, each with its plate, container and seal.
+    await runLoad({ count: TRUCKS, concurrency: 8, maxSeconds: 600 }, async (n) => {
+      await trader.expect(
+        'POST',
+        '/api/v1/declarations',
+        {
+          type: 'ADMISSION',
+          zoneId,
+          currency: 'USD',
+          transport: { mode: 'ROAD', vehiclePlate: plate(n), containers: [container(n)], seals: [`BS${n}`] },
+          lines: [{ hsCode: '851713', description: 'Smartphones', originCountry: 'CN', quantity: '100', unit: 'H87', netMass: '2000', grossMass: '2400', customsValue: '25000.00' }],
+        },
+        { status: 201, headers: { 'idempotency-key': `gate-bench-${randomUUID()}` } },
+      );
+    });
+
+    const event = (n: number) => ({
+      gateId,
+      lane: 'L1',
+      readerEventId: `bench-${n}`,
+      at: new Date().toISOString(),
+      plate: { value: plate(n), confidence: 0.98 },
+      // One truck in ten carries a container of another truck: held.
+      containers: [{ number: container(n % 10 === 9 ? n + TRUCKS : n), confidence: 0.96 }],
+      seals: [`BS${n}`],
+      weightKg: '2430',
+    });
+    const decide = (client: HttpClient) => async (n: number) => {
+      await client.expect('POST', '/api/v1/gate-events', event(n), { status: 201 });
+    };
+    await openLoop(WARMUP, RATE, decide(reader));
+    const latencies = await openLoop(MEASURED, RATE, (n) => decide(reader)(n + WARMUP));
+    const health = httpClient(server.url);
+    const baseline = await openLoop(MEASURED, RATE, async () => {
+      await health.expect('GET', '/health');
+    });
+    const passages = await server.ctx.db.query<{ decision: string; n: number }>('SELECT decision, count(*)::int AS n FROM gate_passages GROUP BY decision');
+    const opened = passages.find((row) => row.decision === 'OPEN')?.n ?? 0;
+    if (opened < (TRUCKS * 8) / 10) throw new Error(`only ${opened} of ${TRUCKS} trucks were let through: the benchmark's trucks do not match their passes`);
+    return [
+      result({ name: 'gates.postgres.decision.p50', value: percentile(latencies, 50), unit: 'ms', baseline: percentile(baseline, 50), target: TARGETS.p50 }),
+      result({ name: 'gates.postgres.decision.p99', value: percentile(latencies, 99), unit: 'ms', baseline: percentile(baseline, 99), target: TARGETS.p99 }),
+    ];
+  } finally {
+    await server.close();
+  }
+}
+
+export const benchmarks: Benchmark[] = [{ name: 'gates.postgres', run: measure }];
