@@ -103,7 +103,11 @@ async function measure(): Promise<Result[]> {
     });
     const passages = await server.ctx.db.query<{ decision: string; n: number }>('SELECT decision, count(*)::int AS n FROM gate_passages GROUP BY decision');
     const opened = passages.find((row) => row.decision === 'OPEN')?.n ?? 0;
-    if (opened < (TRUCKS * 8) / 10) throw new Error(`only ${opened} of ${TRUCKS} trucks were let through: the benchmark's trucks do not match their passes`);
+    if (opened < (TRUCKS * 8) / 10) {
+      const reasons = await server.ctx.db.query("SELECT r->>'code' AS code, count(*)::int AS n FROM gate_passages, jsonb_array_elements(reasons) r GROUP BY 1");
+      const lanes = await server.ctx.db.query('SELECT lane, state, count(*)::int AS n FROM declarations GROUP BY 1, 2');
+      throw new Error(`only ${opened} of ${TRUCKS} trucks were let through: ${JSON.stringify({ reasons, lanes })}`);
+    }
     return [
       result({ name: 'gates.postgres.decision.p50', value: percentile(latencies, 50), unit: 'ms', baseline: percentile(baseline, 50), target: TARGETS.p50 }),
       result({ name: 'gates.postgres.decision.p99', value: percentile(latencies, 99), unit: 'ms', baseline: percentile(baseline, 99), target: TARGETS.p99 }),

@@ -328,7 +328,8 @@ export function createBooksService(deps: BooksServiceDeps) {
         actorId: principal.id,
         payload: { declarationId: null, movements: 1, byKind: { ADJUSTMENT: 1 }, lotsCreated: 0, adjustment: { lotId: locked.id, quantity: delta.toFixed(), reason } },
       });
-      const [updated, movement] = await Promise.all([repo.findLot(tx, locked.id), repo.findMovement(tx, movementId as string)]);
+      const updated = await repo.findLot(tx, locked.id);
+      const movement = await repo.findMovement(tx, movementId as string);
       return { lot: presentLot(updated as LotRow), movement: presentMovement(movement as MovementRow) };
     },
   };

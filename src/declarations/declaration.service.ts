@@ -305,7 +305,9 @@ export function createDeclarationService(deps: DeclarationServiceDeps) {
 
   async function detail(tx: Db, principal: Principal, id: string) {
     const row = visible(principal, await repo.find(tx, id));
-    const [lines, transitions] = await Promise.all([repo.lines(tx, id), repo.transitions(tx, id)]);
+    // One after the other: `tx` may be a transaction, whose one connection runs one query at a time.
+    const lines = await repo.lines(tx, id);
+    const transitions = await repo.transitions(tx, id);
     const targeting = canSeeTargeting(principal);
     const history = transitions.map(presentTransition).map((step) => (targeting || step.action !== 'ASSESS' ? step : { ...step, reason: null }));
     return {

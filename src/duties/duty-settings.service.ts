@@ -113,7 +113,8 @@ export function createDutySettingsService(deps: Pick<DutiesDeps, 'db' | 'clock' 
         payload: { rates: input.rates },
       });
       const currencies = [...new Set(input.rates.map((rate) => rate.currency))];
-      const stored = (await Promise.all(currencies.map((currency) => rates.list(tx, { currency, on: null })))).flat();
+      const stored = [];
+      for (const currency of currencies) stored.push(...(await rates.list(tx, { currency, on: null })));
       return { nationalCurrency: national, items: stored.map(presentRate) };
     },
   };

@@ -368,6 +368,11 @@ export const gatesRepository = {
     return { notReleased: notReleased[0] ?? null, used: used[0] ?? null };
   },
 
+  async passageIdByReaderEvent(db: Db, gateId: string, readerEventId: string): Promise<string | null> {
+    const rows = await db.query<{ id: string }>('SELECT id FROM gate_passages WHERE gate_id = $1 AND reader_event_id = $2', [gateId, readerEventId]);
+    return rows[0]?.id ?? null;
+  },
+
   async passageByReaderEvent(db: Db, gateId: string, readerEventId: string): Promise<PassageRow | null> {
     const rows = await db.query<PassageRow>(`${PASSAGE_SELECT} WHERE g.gate_id = $1 AND g.reader_event_id = $2`, [gateId, readerEventId]);
     return rows[0] ?? null;

@@ -12,7 +12,7 @@ import { AppError, FieldErrors, notFound } from '../platform/errors.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { DeclarationHooks, DeclarationSnapshot } from '../declarations/declaration.hooks.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
-import { gatesRepository as repo, type DeclaredLineRow, type GateSettingsRow, type PassageRow, type PassLineRow, type PassRow } from './gates.repository.ts';
+import { gatesRepository as repo, type DeclaredLineRow, type GateRow, type GateSettingsRow, type PassageRow, type PassLineRow, type PassRow } from './gates.repository.ts';
 import { judge, normalizeContainer, normalizePlate, pickPass, weightTolerance, type PassToMatch, type Reading, type Reason } from './matching.ts';
 import type { GateEventInput, GatePass, GatePassage, GatePassageListQuery, GatePassInput, GatePassListQuery, GateSettings, GateSettingsInput } from './gates.schemas.ts';
 
@@ -35,6 +35,7 @@ const DIRECTION_BY_TYPE: Partial<Record<DeclarationSnapshot['type'], 'IN' | 'OUT
 
 /** A reader's clock may run a little ahead; an event further in the future is refused. */
 const FUTURE_SKEW_MS = 5 * 60_000;
+const CACHE_MS = 30_000;
 const HOURS = 3_600_000;
 
 interface Settings {
@@ -162,8 +163,27 @@ export interface GatesDeps {
 export function createGatesService(deps: GatesDeps) {
   const { db, clock, alerts, completeDeclaration } = deps;
 
+  // The gate answers trucks all day from a handful of rows that rarely change: the settings and the
+  // gates are read once per half minute (a change made through this process applies at once).
+  let settingsCache: { value: Settings; until: number } | null = null;
+  const gateCache = new Map<string, { row: GateRow | null; until: number }>();
+
   async function loadSettings(tx: Db): Promise<Settings> {
-    return settingsOf(await repo.settings(tx));
+    const now = Date.now();
+    if (settingsCache && settingsCache.until > now) return settingsCache.value;
+    const value = settingsOf(await repo.settings(tx));
+    settingsCache = { value, until: now + CACHE_MS };
+    return value;
+  }
+
+  async function loadGate(tx: Db, id: string): Promise<GateRow | null> {
+    const now = Date.now();
+    const cached = gateCache.get(id);
+    if (cached && cached.until > now) return cached.row;
+    const row = await repo.gate(tx, id);
+    if (gateCache.size > 10_000) gateCache.clear();
+    gateCache.set(id, { row, until: now + CACHE_MS });
+    return row;
   }
 
   async function withLines(tx: Db, rows: PassRow[]): Promise<GatePass[]> {
@@ -296,6 +316,7 @@ export function createGatesService(deps: GatesDeps) {
       errors.throwIfAny();
       const at = clock.now();
       const row = await repo.updateSettings(tx, input, principal.id, at);
+      settingsCache = null;
       await appendEvent(tx, { type: 'gate.settings_changed', aggregateType: 'gate_settings', aggregateId: '1', actorId: principal.id, payload: { ...input }, at });
       return { ...settingsOf(row), version: row.version, updatedAt: row.updated_at.toISOString() };
     },
@@ -426,9 +447,10 @@ export function createGatesService(deps: GatesDeps) {
      * reader event id gets the stored decision, so a lost answer never opens the gate twice.
      */
     async recordEvent(tx: Db, principal: Principal, input: GateEventInput): Promise<{ passage: GatePassage; replayed: boolean }> {
-      const earlier = await repo.passageByReaderEvent(tx, input.gateId, input.readerEventId);
+      const earlierId = await repo.passageIdByReaderEvent(tx, input.gateId, input.readerEventId);
+      const earlier = earlierId ? await repo.passage(tx, earlierId) : null;
       if (earlier && canSeeZone(principal, earlier.zone_id)) return { passage: presentPassage(earlier), replayed: true };
-      const gate = await repo.gate(tx, input.gateId);
+      const gate = await loadGate(tx, input.gateId);
       if (!gate || !canSeeZone(principal, gate.zone_id)) throw new AppError('VALIDATION_FAILED', 'Unknown gate', [{ path: '/gateId', message: 'no gate with this id in your zones' }]);
       if (!gate.active) throw new AppError('VALIDATION_FAILED', `Gate ${gate.code} is inactive`, [{ path: '/gateId', message: 'the gate is inactive' }]);
       const receivedAt = clock.now();
@@ -449,12 +471,14 @@ export function createGatesService(deps: GatesDeps) {
       const pass = matched?.row ?? null;
       let reasons: Reason[];
       let declarationId: string | null = pass?.declaration_id ?? null;
+      let declarationReference: string | null = pass?.declaration_reference ?? null;
       if (matched) {
         reasons = judge(reading, matched, gate, settings);
       } else {
         const { notReleased, used } = await repo.explainNoPass(tx, gate.zone_id, plate, containers);
         if (notReleased) {
           declarationId = notReleased.id;
+          declarationReference = notReleased.reference;
           reasons = [{ code: 'NOT_RELEASED', message: `declaration ${notReleased.reference} is ${notReleased.state}, not released` }];
         } else if (used) {
           reasons = [{ code: 'NO_PASS', message: `pass ${used.number} was already used at ${used.used_at.toISOString()}` }];
@@ -486,8 +510,38 @@ export function createGatesService(deps: GatesDeps) {
         // The same event raced in on another connection; its decision stands.
         return { passage: presentPassage((await repo.passageByReaderEvent(tx, input.gateId, input.readerEventId)) as PassageRow), replayed: true };
       }
-      if (decision === 'OPEN' && pass) await usePass(tx, pass, id, receivedAt);
-      const stored = (await repo.passage(tx, id)) as PassageRow;
+      const completed = decision === 'OPEN' && pass ? await usePass(tx, pass, id, receivedAt) : false;
+      // The answer is built from what is known here rather than read back: the reader is waiting.
+      const stored: PassageRow = {
+        id,
+        zone_id: gate.zone_id,
+        gate_id: gate.id,
+        gate_code: gate.code,
+        lane: input.lane ?? null,
+        reader_event_id: input.readerEventId,
+        at,
+        decision,
+        status: decision === 'OPEN' ? 'OPENED' : 'HELD',
+        reasons,
+        pass_id: pass?.id ?? null,
+        pass_number: pass?.number ?? null,
+        declaration_id: declarationId,
+        declaration_reference: declarationReference,
+        completed_declaration: completed,
+        plate: reading.plate?.value ?? null,
+        plate_confidence: reading.plate ? String(reading.plate.confidence) : null,
+        containers: reading.containers,
+        seals: reading.seals,
+        weight_kg: reading.weightKg,
+        pass_plate: pass?.vehicle_plate ?? null,
+        pass_containers: pass?.containers ?? null,
+        pass_seals: pass?.seals ?? null,
+        pass_expected_gross_kg: pass?.expected_gross_kg ?? null,
+        pass_tolerance_kg: pass?.tolerance_kg ?? null,
+        overridden_by: null,
+        override_reason: null,
+        overridden_at: null,
+      };
       if (decision === 'HOLD') {
         await alerts.raise(tx, {
           kind: 'GATE_HOLD',

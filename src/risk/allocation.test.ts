@@ -26,12 +26,19 @@ describe('lane allocation at target rates', () => {
     expect(scores.filter((s) => laneOfScore(s, thresholds) === 'YELLOW')).toHaveLength(7);
   });
 
-  it('sends tied scores at a threshold to the severer lane, and none anywhere for a zero share', () => {
-    const thresholds = thresholdsFor([5, 5, 5, 5, 1, 1, 1, 1, 1, 1], { red: 0.1, yellow: 0 });
-    expect(thresholds.red).toBe(5);
-    expect(laneOfScore(5, thresholds)).toBe('RED');
-    expect(thresholds.yellow).toBe(5);
-    expect(laneOfScore(1, thresholds)).toBe('GREEN');
+  it('sends tied scores at a threshold to the severer lane, up to twice its share, and none anywhere for a zero share', () => {
+    const small = thresholdsFor([5, 5, 1, 1, 1, 1, 1, 1, 1, 1], { red: 0.1, yellow: 0 });
+    expect(laneOfScore(5, small)).toBe('RED');
+    expect(laneOfScore(1, small)).toBe('GREEN');
+    // Four tied for a share of one: only what scores above the tie is RED, here nothing.
+    const wide = thresholdsFor([5, 5, 5, 5, 1, 1, 1, 1, 1, 1], { red: 0.1, yellow: 0 });
+    expect(laneOfScore(5, wide)).toBe('GREEN');
+    const above = thresholdsFor([9, 5, 5, 5, 5, 5, 1, 1, 1, 1], { red: 0.2, yellow: 0 });
+    expect(above.red).toBe(9);
+    expect(laneOfScore(5, above)).toBe('GREEN');
+    // No model yet and every enterprise alike: equal scores keep everything GREEN.
+    const equal = thresholdsFor(Array.from({ length: 500 }, () => 5), { red: 0.03, yellow: 0.07 });
+    expect(laneOfScore(5, equal)).toBe('GREEN');
     const none = thresholdsFor([1, 2, 3], { red: 0, yellow: 0 });
     expect(laneOfScore(3, none)).toBe('GREEN');
     expect(laneOfScore(50, thresholdsFor([], { red: 0.5, yellow: 0.5 }))).toBe('GREEN');

@@ -26,15 +26,25 @@ export function severer(a: Lane, b: Lane): Lane {
 
 /**
  * The thresholds at which the top `rates.red` share of `scores` is RED and the next `rates.yellow`
- * share YELLOW. A share of 0 gives an unreachable threshold. With ties at a threshold, all the tied
- * scores go to the severer lane (a lane is never refused to a score equal to one that got it).
+ * share YELLOW. A share of 0 gives an unreachable threshold. Scores tied at a threshold go to the
+ * severer lane (a lane is not refused to a score equal to one that got it), unless the tie would
+ * take more than twice the lane's share: then only the scores above the tie do. Without that cap,
+ * a month of equal scores (no model yet, every enterprise new) would send everything to RED.
  */
 export function thresholdsFor(scores: readonly number[], rates: LaneRates): Thresholds {
   if (scores.length === 0) return { red: Number.POSITIVE_INFINITY, yellow: Number.POSITIVE_INFINITY, basis: 0 };
   const sorted = Float64Array.from(scores).sort().reverse();
   const at = (share: number) => {
     const count = Math.round(share * sorted.length);
-    return count <= 0 ? Number.POSITIVE_INFINITY : (sorted[Math.min(count, sorted.length) - 1] as number);
+    if (count <= 0) return Number.POSITIVE_INFINITY;
+    const boundary = sorted[Math.min(count, sorted.length) - 1] as number;
+    let tied = count;
+    while (tied < sorted.length && sorted[tied] === boundary) tied++;
+    if (tied <= 2 * count) return boundary;
+    // The smallest score above the tie, or none.
+    let above = count - 1;
+    while (above >= 0 && sorted[above] === boundary) above--;
+    return above >= 0 ? (sorted[above] as number) : Number.POSITIVE_INFINITY;
   };
   return { red: at(rates.red), yellow: at(rates.red + rates.yellow), basis: sorted.length };
 }

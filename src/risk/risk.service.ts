@@ -135,7 +135,8 @@ export function createRiskService(deps: RiskServiceDeps) {
   /** The rules and the lane targets in force, read at most every CACHE_MS (at once after a change here). */
   async function policy(tx: Db): Promise<NonNullable<typeof rulesCache>> {
     if (rulesCache && Date.now() - rulesCache.at < CACHE_MS) return rulesCache;
-    const [rows, settings] = await Promise.all([repo.rules(tx), repo.settings(tx)]);
+    const rows = await repo.rules(tx);
+    const settings = await repo.settings(tx);
     rulesCache = { at: Date.now(), rules: rows.map(ruleOf), rates: { red: Number(settings.red_rate), yellow: Number(settings.yellow_rate) } };
     return rulesCache;
   }
@@ -204,7 +205,9 @@ export function createRiskService(deps: RiskServiceDeps) {
   /** Assesses a declaration at submission or after an amendment: the lane assessor of the declaration service. */
   const assessor: LaneAssessor = async (tx, request) => {
     const { declaration, resolved, policy: administration, at } = request;
-    const [{ rules: allRules, rates }, active] = await Promise.all([policy(tx), activeModel(tx)]);
+    // One after the other: a transaction is one connection, which runs one query at a time.
+    const { rules: allRules, rates } = await policy(tx);
+    const active = await activeModel(tx);
     const enterpriseRow = await enterpriseRecord(tx, declaration.enterpriseId, at);
     const record = {
       aeoStatus: resolved.aeoStatus,
