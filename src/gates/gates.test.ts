@@ -7,6 +7,7 @@ import { createTestApp, type ApiClient, type TestApp } from '../../test/support/
 import { createEnterprise, createUser, createZone, declarationBody } from '../../test/support/factories.ts';
 import { DEFAULT_SELECTIVITY } from '../declarations/selectivity.schema.ts';
 import { containerCheckDigit } from '../reference/validators.ts';
+import { riskRepository } from '../risk/risk.repository.ts';
 
 /** A container number with a correct ISO 6346 check digit. */
 const container = () => {
@@ -234,6 +235,17 @@ describe('gates', () => {
       expect(alerts).toHaveLength(1);
       expect(alerts[0].occurrences).toBe(2);
     });
+  });
+
+  it("counts the enterprise's trucks held for a mismatch in its record, which the risk engine scores", async () => {
+    const d = await released();
+    const enterpriseId = (await officer.get(`/api/v1/declarations/${d.id}`)).body.enterpriseId as string;
+    const before = Number((await riskRepository.enterpriseRecord(t.ctx.db, enterpriseId, new Date())).gate_mismatches);
+    await reader.post('/api/v1/gate-events', event(d, { plate: { value: 'QQ111QQ', confidence: 0.99 } }));
+    // A doubtful read is not the enterprise's doing, and does not count.
+    await reader.post('/api/v1/gate-events', event(d, { containers: [{ number: d.containers[0], confidence: 0.2 }] }));
+    const after = Number((await riskRepository.enterpriseRecord(t.ctx.db, enterpriseId, new Date(Date.now() + 1000))).gate_mismatches);
+    expect(after).toBe(before + 1);
   });
 
   it('lets an officer override a hold with a reason: the pass is used, the declaration completes, the alert is acknowledged', async () => {

@@ -47,13 +47,15 @@ describe('lane allocation at target rates', () => {
 
 describe('enterprise points', () => {
   it('lowers an AEO and raises a new enterprise, past findings and stock discrepancies, saying why', () => {
-    expect(enterprisePoints({ aeoStatus: 'AEO_F', enterpriseAgeDays: 2000, priorInspections: 10, priorFindings: 0, bookDiscrepancies: 0 })).toEqual({
+    expect(enterprisePoints({ aeoStatus: 'AEO_F', enterpriseAgeDays: 2000, priorInspections: 10, priorFindings: 0, bookDiscrepancies: 0, gateMismatches: 0 })).toEqual({
       points: -10,
       reasons: ['Authorised economic operator (AEO_F): −10'],
     });
-    const risky = enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 30, priorInspections: 8, priorFindings: 5, bookDiscrepancies: 7 });
-    // 5 + round(30 × 5/10) + min(10, 14)
-    expect(risky.points).toBe(5 + 15 + 10);
-    expect(risky.reasons).toHaveLength(3);
+    const risky = enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 30, priorInspections: 8, priorFindings: 5, bookDiscrepancies: 7, gateMismatches: 2 });
+    // 5 + round(30 × 5/10) + min(10, 14) + min(15, 6)
+    expect(risky.points).toBe(5 + 15 + 10 + 6);
+    expect(risky.reasons).toHaveLength(4);
+    expect(risky.reasons[3]).toBe('2 trucks held at the gate in the last year for a plate, container, seal or weight mismatch: +6');
+    expect(enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 400, priorInspections: 0, priorFindings: 0, bookDiscrepancies: 0, gateMismatches: 9 }).points).toBe(15);
   });
 });

@@ -62,6 +62,8 @@ export function enterprisePoints(record: {
   priorInspections: number;
   priorFindings: number;
   bookDiscrepancies: number;
+  /** Trucks of the enterprise held at a gate in the last year because what passed was not what was declared. */
+  gateMismatches: number;
 }): { points: number; reasons: string[] } {
   let points = 0;
   const reasons: string[] = [];
@@ -86,6 +88,11 @@ export function enterprisePoints(record: {
     const added = Math.min(10, 2 * record.bookDiscrepancies);
     points += added;
     reasons.push(`${record.bookDiscrepancies} flagged stock discrepancies in the last year: +${added}`);
+  }
+  if (record.gateMismatches > 0) {
+    const added = Math.min(15, 3 * record.gateMismatches);
+    points += added;
+    reasons.push(`${record.gateMismatches} trucks held at the gate in the last year for a plate, container, seal or weight mismatch: +${added}`);
   }
   return { points, reasons };
 }

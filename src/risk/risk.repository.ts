@@ -80,6 +80,7 @@ export type EnterpriseRecordRow = {
   prior_inspections: string;
   prior_findings: string;
   book_discrepancies: string;
+  gate_mismatches: string;
 };
 
 /** A labelled declaration line for training. */
@@ -194,7 +195,10 @@ export const riskRepository = {
               (SELECT count(*) FROM inspection_results i JOIN declarations p ON p.id = i.declaration_id
                  WHERE p.enterprise_id = e.id AND i.recorded_at < $2 AND i.outcome <> 'NOTHING_FOUND')::text AS prior_findings,
               (SELECT count(*) FROM outbox o WHERE o.event_type = 'book.discrepancy' AND o.enterprise_id = e.id
-                 AND o.occurred_at >= $2::timestamptz - interval '365 days' AND o.occurred_at < $2)::text AS book_discrepancies
+                 AND o.occurred_at >= $2::timestamptz - interval '365 days' AND o.occurred_at < $2)::text AS book_discrepancies,
+              (SELECT count(*) FROM alerts a WHERE a.enterprise_id = e.id AND a.kind = 'GATE_HOLD'
+                 AND a.raised_at >= $2::timestamptz - interval '365 days' AND a.raised_at < $2
+                 AND a.details->'reasons' ?| ARRAY['PLATE_MISMATCH', 'CONTAINER_MISMATCH', 'SEAL_MISMATCH', 'WEIGHT_OUT_OF_TOLERANCE'])::text AS gate_mismatches
        FROM enterprises e WHERE e.id = $1`,
       [enterpriseId, at],
     );

@@ -215,6 +215,7 @@ export function createRiskService(deps: RiskServiceDeps) {
       priorInspections: Number(enterpriseRow.prior_inspections),
       priorFindings: Number(enterpriseRow.prior_findings),
       bookDiscrepancies: Number(enterpriseRow.book_discrepancies),
+      gateMismatches: Number(enterpriseRow.gate_mismatches),
     };
     // One line after another: the first use of a new database loads the tariff in this transaction.
     const taxes: LineTax[] = [];

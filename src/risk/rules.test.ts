@@ -13,6 +13,7 @@ const facts: DeclarationFacts = {
   priorInspections: 3,
   priorFindings: 1,
   bookDiscrepancies: 0,
+  gateMismatches: 0,
   lines: [
     { hsCode: '610910', originCountry: 'BD', netMass: 1000, customsValue: 18_000, valuePerKg: 18, valuePerKgDeviation: -1.2, taxRate: 16.5, modelProbability: 0.4 },
     { hsCode: '851713', originCountry: 'CN', netMass: 100, customsValue: 12_000, valuePerKg: 120, valuePerKgDeviation: 0.1, taxRate: 0, modelProbability: 0.05 },

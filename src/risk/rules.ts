@@ -32,6 +32,7 @@ export interface DeclarationFacts {
   priorInspections: number;
   priorFindings: number;
   bookDiscrepancies: number;
+  gateMismatches: number;
   lines: LineFacts[];
 }
 
@@ -48,6 +49,7 @@ const DECLARATION_FIELDS = {
   priorInspections: 'number',
   priorFindings: 'number',
   bookDiscrepancies: 'number',
+  gateMismatches: 'number',
 } as const satisfies Record<string, FieldKind>;
 const LINE_FIELDS = {
   hsCode: 'text',

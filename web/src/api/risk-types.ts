@@ -104,6 +104,7 @@ export const RULE_FIELDS: Array<{ field: string; label: string; kind: 'text' | '
   { field: 'priorInspections', label: 'Earlier inspections', kind: 'number', hint: '' },
   { field: 'priorFindings', label: 'Earlier findings', kind: 'number', hint: '' },
   { field: 'bookDiscrepancies', label: 'Stock discrepancies (a year)', kind: 'number', hint: '' },
+  { field: 'gateMismatches', label: 'Trucks held at the gate for a mismatch (a year)', kind: 'number', hint: '' },
 ];
 
 export const OPERATOR_LABELS: Record<RuleOperator, string> = {
