@@ -255,7 +255,7 @@ export function createCctvService(deps: CctvDeps) {
   }
 
   /** The window a report covers: it ends now at the latest, and spans at most MAX_COVERAGE_DAYS. */
-  function coverageWindow(query: { from: string; to: string }): { from: Date; to: Date } {
+  function coverageWindow(query: { from: string; to: string }): { from: Date; to: Date; now: Date } {
     const now = clock.now();
     const from = new Date(query.from);
     const to = new Date(Math.min(Date.parse(query.to), now.getTime()));
@@ -264,11 +264,12 @@ export function createCctvService(deps: CctvDeps) {
     else if (from >= now) errors.add('/from', 'must be in the past');
     else if (to.getTime() - from.getTime() > MAX_COVERAGE_DAYS * DAY) errors.add('/from', `the window may span at most ${MAX_COVERAGE_DAYS} days`);
     errors.throwIfAny();
-    return { from, to };
+    return { from, to, now };
   }
 
   /** Every watched area of the zones (all when null) with its required interval and its gaps in [from, to]. */
-  async function coverage(zoneIds: string[] | null, from: Date, to: Date): Promise<(CoverageReport['areas'][number] & { draft: AreaDraft })[]> {
+  /** `now` is the moment the window was cut at: a gap lasting to then is still going on. */
+  async function coverage(zoneIds: string[] | null, from: Date, to: Date, now: Date): Promise<(CoverageReport['areas'][number] & { draft: AreaDraft })[]> {
     const policy = presentPolicy(await loadPolicy(db));
     const cameras = await repo.watchingCameras(db, zoneIds, to);
     const drafts = new Map<string, AreaDraft>();
@@ -318,7 +319,6 @@ export function createCctvService(deps: CctvDeps) {
     }));
     const gapRows = await repo.gaps(db, areas, from, to);
     const counts = new Map((await repo.snapshotCounts(db, areas, from, to)).map((row) => [row.area_key, row.n]));
-    const now = clock.now().getTime();
     return watched.map(({ key, draft, chapters, watch }) => ({
       zoneId: draft.zoneId,
       areaKind: draft.areaKind,
@@ -336,7 +336,7 @@ export function createCctvService(deps: CctvDeps) {
           from: gap.gap_from.toISOString(),
           to: gap.gap_to.toISOString(),
           minutes: Math.round((gap.gap_to.getTime() - gap.gap_from.getTime()) / 6_000) / 10,
-          ongoing: gap.open_ended && gap.gap_to.getTime() >= now,
+          ongoing: gap.open_ended && gap.gap_to.getTime() >= now.getTime(),
         })),
       draft,
     }));
@@ -537,11 +537,11 @@ export function createCctvService(deps: CctvDeps) {
 
     async coverageReport(principal: Principal, query: CoverageQuery): Promise<CoverageReport> {
       requireRole(principal, CCTV_READERS);
-      const { from, to } = coverageWindow(query);
+      const { from, to, now } = coverageWindow(query);
       const empty = { from: from.toISOString(), to: to.toISOString(), areas: [] };
       if (query.zoneId && !canSeeZone(principal, query.zoneId)) return empty;
       const zoneIds = query.zoneId ? [query.zoneId] : principal.zoneIds;
-      const areas = await coverage(zoneIds, from, to);
+      const areas = await coverage(zoneIds, from, to, now);
       return { ...empty, areas: areas.map(({ draft: _draft, ...area }) => area) };
     },
 
@@ -552,7 +552,7 @@ export function createCctvService(deps: CctvDeps) {
     async checkCoverage(options: { hours?: number } = {}): Promise<CoverageCheck> {
       const now = clock.now();
       const from = new Date(now.getTime() - (options.hours ?? CHECK_WINDOW_HOURS) * 3_600_000);
-      const areas = await coverage(null, from, now);
+      const areas = await coverage(null, from, now, now);
       let gaps = 0;
       let alertsRaised = 0;
       for (const area of areas) {

@@ -45,7 +45,9 @@ describe('CCTV coverage and retention', () => {
   // Ahead of the database's clock and only ever moved forward, so sessions stay valid.
   const start = Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE;
   let now = start;
-  const clock = { now: () => new Date(now) };
+  // Milliseconds the clock moves at each reading, as a real one does while a request is served.
+  let drift = 0;
+  const clock = { now: () => new Date((now += drift)) };
   const at = (minutes: number) => new Date(start + minutes * MINUTE);
 
   let zone: { id: string };
@@ -159,6 +161,18 @@ describe('CCTV coverage and retention', () => {
       });
       expect(area(apparelBook)).toMatchObject({ requiredIntervalMinutes: 60, goodsClass: null, severity: 'WARNING', hsChapters: ['61'], snapshots: timeline.length, gaps: [] });
       expect(area(zone.id)).toMatchObject({ areaKind: 'YARD', snapshots: 0, gaps: [{ from: at(0).toISOString(), to: at(90).toISOString(), minutes: 90, ongoing: false }] });
+    });
+
+    it('says a gap lasting to the moment of the report is still going on, while the clock moves', async () => {
+      drift = 1;
+      try {
+        const report = await officer.get(`/api/v1/cctv/coverage?from=${at(0).toISOString()}&to=${new Date(now + 3_600_000).toISOString()}`);
+        expectStatus(report, 200);
+        const yard = report.body.areas.find((a: { areaId: string }) => a.areaId === zone.id);
+        expect(yard.gaps.at(-1)).toMatchObject({ from: at(0).toISOString(), ongoing: true });
+      } finally {
+        drift = 0;
+      }
     });
 
     it('follows the policy: apparel watched every 10 minutes makes the same timeline a gap there too', async () => {

@@ -1,9 +1,9 @@
 // A tour of every main page as an officer and as a trader, on a laptop and on a tablet screen:
 // each page loads its data without a console error, and leaves a screenshot for review in
 // test-results/screenshots. Keyboard use of the shell and of the HS code search is checked on the way.
-// The administration's pages (users, settings, tariff, enterprises, the stock-report upload) are
-// shown to an administrator on a 1366×768 laptop and a 768×1024 tablet held upright, and must fit
-// the screen's width.
+// The administration's pages (users, settings, tariff, enterprises, the stock-report upload), the
+// alerts, the gate desk, the inspection queue and CCTV are shown to an administrator on a 1366×768
+// laptop and a 768×1024 tablet held upright, and must fit the screen's width.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -132,6 +132,25 @@ describe('console tour', () => {
       await page.locator('.trace .trace .trace-node').first().waitFor();
       await screenshot(page, `${size}-lot-trace`);
 
+      await page.goto(`${server.url}/alerts`);
+      await settle(page, '#alerts-open h2');
+      await screenshot(page, `${size}-alerts`);
+
+      await page.goto(`${server.url}/gates`);
+      await settle(page, '#held h2');
+      await screenshot(page, `${size}-gate-desk`);
+
+      await page.goto(`${server.url}/inspections`);
+      await settle(page, 'table[aria-label="Inspection tasks"] tbody tr');
+      await screenshot(page, `${size}-inspections`);
+      await page.locator('table[aria-label="Inspection tasks"] tbody tr a').first().click();
+      await settle(page, '#scans h2');
+      await screenshot(page, `${size}-inspection`);
+
+      await page.goto(`${server.url}/cctv`);
+      await settle(page, 'table[aria-label="Coverage by area"] tbody tr');
+      await screenshot(page, `${size}-cctv`);
+
       await page.goto(`${server.url}/zones`);
       await page.locator('[data-testid="map"][data-basemap="ready"][data-state="idle"]').waitFor({ timeout: 60_000 });
       await screenshot(page, `${size}-zones-map`);
@@ -173,6 +192,11 @@ describe('console tour', () => {
       );
       await page.keyboard.press('Escape');
       expect(await page.locator('#nav-more-list').count()).toBe(0);
+
+      await visit('/alerts', '#alerts-open h2', 'alerts');
+      await visit('/gates', '#held h2', 'gate-desk');
+      await visit('/inspections', 'table[aria-label="Inspection tasks"] tbody tr', 'inspections');
+      await visit('/cctv', 'table[aria-label="Coverage by area"] tbody tr', 'cctv');
 
       await visit('/users', 'table[aria-label="Users"] tbody tr', 'users');
       await page.getByRole('button', { name: 'New user' }).click();

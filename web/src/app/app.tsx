@@ -5,7 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import type { Principal } from '../api/types.ts';
 import { ToastProvider } from '../components/toasts.tsx';
 import { Loading } from '../components/ui.tsx';
-import { canManageUsers, canReadSettings, canSeeTargeting } from '../lib/rights.ts';
+import { canManageUsers, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
 import { LiveProvider } from '../live/live.tsx';
 import { BookPage } from '../pages/book.page.tsx';
 import { BooksPage } from '../pages/books.page.tsx';
@@ -29,6 +29,12 @@ import { Shell } from './shell.tsx';
 const DashboardPage = lazy(() => import('../pages/dashboard.page.tsx'));
 const ZonesMapPage = lazy(() => import('../pages/zones-map.page.tsx'));
 const RiskPage = lazy(() => import('../pages/risk.page.tsx'));
+const AlertsPage = lazy(() => import('../pages/alerts.page.tsx'));
+const GatesPage = lazy(() => import('../pages/gates.page.tsx'));
+const GatePassagePage = lazy(() => import('../pages/gate-passage.page.tsx'));
+const InspectionsPage = lazy(() => import('../pages/inspections.page.tsx'));
+const InspectionPage = lazy(() => import('../pages/inspection.page.tsx'));
+const CctvPage = lazy(() => import('../pages/cctv.page.tsx'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { session, restoring } = useSessionState();
@@ -86,6 +92,12 @@ export function App() {
               <Route path="risk" element={guarded(canSeeTargeting, 'read the risk engine’s rules and models', lazyPage(<RiskPage />))} />
               <Route path="risk/rules/new" element={guarded(canSeeTargeting, 'read the risk engine’s rules', <RiskRulePage />)} />
               <Route path="risk/rules/:id" element={guarded(canSeeTargeting, 'read the risk engine’s rules', <RiskRulePage />)} />
+              <Route path="alerts" element={guarded(canReadAlerts, 'read the alerts of the zones', lazyPage(<AlertsPage />))} />
+              <Route path="gates" element={guarded(canWatchGates, 'watch the gates of the zones', lazyPage(<GatesPage />))} />
+              <Route path="gates/passages/:id" element={guarded(canWatchGates, 'read the passages at the gates', lazyPage(<GatePassagePage />))} />
+              <Route path="inspections" element={guarded(canReadInspections, 'read the inspections of the zones', lazyPage(<InspectionsPage />))} />
+              <Route path="inspections/:id" element={guarded(canReadInspections, 'read inspection tasks', lazyPage(<InspectionPage />))} />
+              <Route path="cctv" element={guarded(canReadCctv, 'read the CCTV evidence of the zones', lazyPage(<CctvPage />))} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -1,12 +1,16 @@
-// The frame around every signed-in page: navigation by role, the zone the user looks at (staff of
-// more than one zone), the live connection's state, the user menu, and toasts for live events.
+// The frame around every signed-in page: navigation by role (with the count of open alerts), the
+// zone the user looks at (staff of more than one zone), the live connection's state, the user menu,
+// and toasts for live events.
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import { ROLE_NAMES, type LiveEvent, type Principal } from '../api/types.ts';
+import { withQuery } from '../api/client.ts';
+import type { AlertRecord } from '../api/alert-types.ts';
+import { ROLE_NAMES, type LiveEvent, type Page, type Principal } from '../api/types.ts';
 import { useToasts } from '../components/toasts.tsx';
 import { ACTION_LABELS, humanize } from '../lib/format.ts';
-import { canManageUsers, canReadSettings, canSeeTargeting } from '../lib/rights.ts';
-import { isOwnAction, useLive, useLiveEvents, type LiveStatus } from '../live/live.tsx';
+import { canManageUsers, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
+import { useResource } from '../lib/use-resource.ts';
+import { isOwnAction, useLive, useLiveEvents, useThrottled, type LiveStatus } from '../live/live.tsx';
 import { canDeclare, isStaff, useDirectory, useSession } from './session.tsx';
 
 const MUTE_KEY = 'cordon.muted';
@@ -104,6 +108,7 @@ function UserMenu({ muted, setMuted }: { muted: boolean; setMuted: (value: boole
 
 /** One notice per declaration for a burst of its events (a submission is assessed and may be released at once). */
 function useLiveToasts(muted: boolean) {
+  const { principal } = useSession();
   const { push } = useToasts();
   const { zoneId, zoneById } = useDirectory();
   const pending = useRef(new Map<string, LiveEvent[]>());
@@ -126,6 +131,17 @@ function useLiveToasts(muted: boolean) {
         title: `Alert: ${humanize(String(d.kind ?? 'discrepancy'))} in a book`,
         body: `${String(d.partNumber ?? d.hsCode ?? '')} · ${String(d.quantity ?? '')} ${String(d.unit ?? '')}`.trim(),
         ...(typeof d.reconciliationId === 'string' ? { href: `/reconciliations/${d.reconciliationId}` } : {}),
+      });
+      return;
+    }
+    if (event.type === 'alert.raised') {
+      if (!canReadAlerts(principal)) return;
+      const d = event.data;
+      push({
+        kind: 'alert',
+        title: `Alert: ${typeof d.message === 'string' ? d.message : humanize(String(d.kind ?? 'alert'))}`,
+        body: `${humanize(String(d.severity ?? ''))}${zoneById(event.zoneId) ? ` · ${zoneById(event.zoneId)?.code ?? ''}` : ''}`,
+        href: '/alerts',
       });
       return;
     }
@@ -162,16 +178,41 @@ interface NavEntry {
   to: string;
   label: string;
   end?: boolean;
+  /** A count beside the label (open alerts); none when null. */
+  count?: string | null;
+}
+
+const OPEN_ALERTS_SHOWN = 99;
+
+/**
+ * How many alerts are open in the zone shown, read again when alerts are raised or acknowledged:
+ * one small page of the feed, so more than 99 reads "99+".
+ */
+function useOpenAlertCount(principal: Principal): string | null {
+  const { zoneId } = useDirectory();
+  const allowed = canReadAlerts(principal);
+  const open = useResource<Page<AlertRecord>>(allowed ? withQuery('/api/v1/alerts', { status: 'OPEN', zoneId, limit: OPEN_ALERTS_SHOWN }) : null);
+  const { reload } = open;
+  const refresh = useThrottled(() => reload(true), 1500);
+  useLiveEvents((event) => {
+    if (allowed && (event === null || event.type.startsWith('alert.'))) refresh();
+  });
+  if (!open.data || open.data.items.length === 0) return null;
+  return open.data.nextCursor ? `${OPEN_ALERTS_SHOWN}+` : String(open.data.items.length);
 }
 
 /** The pages of every day, always in the bar, and the administration's, under "More". */
-function navEntries(principal: Principal): { primary: NavEntry[]; more: NavEntry[] } {
+function navEntries(principal: Principal, openAlerts: string | null): { primary: NavEntry[]; more: NavEntry[] } {
   const staff = isStaff(principal);
   const primary: NavEntry[] = [
     { to: '/dashboard', label: 'Dashboard' },
     { to: '/declarations', label: 'Declarations', end: true },
     ...(canDeclare(principal) ? [{ to: '/declarations/new', label: 'New declaration' }] : []),
     { to: '/books', label: 'Books' },
+    ...(canReadAlerts(principal) ? [{ to: '/alerts', label: 'Alerts', count: openAlerts }] : []),
+    ...(canReadInspections(principal) ? [{ to: '/inspections', label: 'Inspections' }] : []),
+    ...(canWatchGates(principal) ? [{ to: '/gates', label: 'Gates' }] : []),
+    ...(canReadCctv(principal) ? [{ to: '/cctv', label: 'CCTV' }] : []),
     ...(canSeeTargeting(principal) ? [{ to: '/risk', label: 'Risk' }] : []),
     { to: '/zones', label: 'Zones map' },
   ];
@@ -219,7 +260,8 @@ function MainNav({ compact }: { compact: boolean }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const { primary, more } = navEntries(principal);
+  const openAlerts = useOpenAlertCount(principal);
+  const { primary, more } = navEntries(principal, openAlerts);
 
   useEffect(() => {
     setOpen(false);
@@ -242,9 +284,17 @@ function MainNav({ compact }: { compact: boolean }) {
     };
   }, [open]);
 
+  // The open alerts' count is in sight in the bar: beside "Alerts", or on "Menu" when that holds it.
+  const count = (value: string, inSight: boolean, words: string) => (
+    <span className="nav-count" data-testid={inSight ? 'open-alert-count' : undefined}>
+      {value}
+      <span className="visually-hidden"> {words}</span>
+    </span>
+  );
   const link = (entry: NavEntry) => (
     <NavLink key={entry.to} to={entry.to} end={entry.end ?? false}>
       {entry.label}
+      {entry.count ? count(entry.count, !compact, 'open') : null}
     </NavLink>
   );
   const inMenu = compact ? [...primary, ...more] : more;
@@ -262,6 +312,7 @@ function MainNav({ compact }: { compact: boolean }) {
           onClick={() => setOpen((o) => !o)}
         >
           {compact ? 'Menu' : 'More'}
+          {compact && openAlerts ? count(openAlerts, true, 'open alerts') : null}
           <span className="nav-caret" aria-hidden="true">
             ▾
           </span>

@@ -17,3 +17,28 @@ export const canReplaceTariff = has(['admin']);
 export const canWriteEnterprises = has(['admin', 'customs_officer']);
 /** ERP/WMS stock reports: UPLOADERS on the server. */
 export const canUploadStockReports = has(['enterprise_user', 'admin']);
+/** The alert feed: ALERT_READERS on the server; traders learn of a hold at the gate. */
+export const canReadAlerts = has(['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator']);
+export const canAcknowledgeAlerts = has(['admin', 'customs_officer']);
+/** The gate desk: the staff of a zone read its passages (an enterprise reads its passes only). */
+export const canWatchGates = has(['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator']);
+/** Letting a held truck through is a customs decision. */
+export const canOverridePassages = has(['admin', 'customs_officer']);
+
+/** Issuing and cancelling a declaration's gate passes: its own enterprise, officers and admins. */
+export function canIssueGatePasses(principal: Principal, declarationEnterpriseId: string): boolean {
+  if (principal.role === 'enterprise_user') return principal.enterpriseId === declarationEnterpriseId;
+  return principal.role === 'admin' || principal.role === 'customs_officer';
+}
+
+/** Inspection tasks, scans and findings: INSPECTION_READERS on the server; never traders or zone operators. */
+export const canReadInspections = has(['admin', 'customs_officer', 'risk_analyst', 'auditor']);
+/** Working a task (assign, start, scans, readings, findings, outcome): INSPECTION_WRITERS. */
+export const canWorkInspections = has(['admin', 'customs_officer']);
+/** CCTV evidence: every staff role of the zone (CCTV_READERS); traders never learn where cameras are. */
+export const canReadCctv = has(['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator']);
+/** Registering and changing cameras: CAMERA_WRITERS. */
+export const canWriteCameras = has(['admin', 'zone_operator']);
+/** Keeping a camera's snapshots for an investigation is a customs decision: HOLD_PLACERS. */
+export const canPlaceCctvHolds = has(['admin', 'customs_officer']);
+export const canEditCctvPolicy = has(['admin']);

@@ -1,6 +1,7 @@
-// Files sent to the API as they are (a CSV stock report, a tariff schedule): the body is the
-// file's text with its own content type, the rest as for every call (bearer token, errors turned
-// into ApiError with the server's details). The JSON calls go through api() in api/client.ts.
+// Files sent to the API as they are (a CSV stock report, a tariff schedule, a scanner's image): the
+// body is the file itself with its own content type, the rest as for every call (bearer token,
+// errors turned into ApiError with the server's details). The JSON calls go through api() in
+// api/client.ts.
 import { ApiError, getToken, newIdempotencyKey } from '../api/client.ts';
 import type { ErrorDetail } from '../api/types.ts';
 
@@ -11,18 +12,35 @@ interface TextRequest {
   signal?: AbortSignal;
 }
 
-export async function sendText<T>(path: string, request: TextRequest): Promise<T> {
+export function sendText<T>(path: string, request: TextRequest): Promise<T> {
+  return sendBody<T>(path, request.method, request.text, request.contentType, newIdempotencyKey(), request.signal);
+}
+
+interface FileRequest {
+  method: 'POST' | 'PUT';
+  file: Blob;
+  /** The same key for a retry of the same upload, so that the server keeps the file once. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/** A binary file (an image) as the request body, its type as the browser knows it. */
+export function sendFile<T>(path: string, request: FileRequest): Promise<T> {
+  return sendBody<T>(path, request.method, request.file, request.file.type || 'application/octet-stream', request.idempotencyKey, request.signal);
+}
+
+async function sendBody<T>(path: string, method: 'POST' | 'PUT', payload: string | Blob, contentType: string, idempotencyKey: string, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = {
     accept: 'application/json',
-    'content-type': request.contentType,
+    'content-type': contentType,
     // One upload is one action: a retry of this very request never stores the file twice.
-    'idempotency-key': newIdempotencyKey(),
+    'idempotency-key': idempotencyKey,
   };
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(path, { method: request.method, headers, body: request.text, signal: request.signal ?? null });
+    response = await fetch(path, { method, headers, body: payload, signal: signal ?? null });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check the connection and try again.');

@@ -1,6 +1,6 @@
 // One declaration: what was declared (lines, transport), its lane and why (for those who may read
-// targeting), its full history, its bills, and the actions the user's role allows now, each
-// confirmed with a reason. Refreshed when a live event concerns it.
+// targeting), its full history, its bills, its gate passes once released, and the actions the
+// user's role allows now, each confirmed with a reason. Refreshed when a live event concerns it.
 import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, newIdempotencyKey, withQuery } from '../api/client.ts';
@@ -12,7 +12,9 @@ import { Empty, ErrorMessage, Facts, LaneBadge, Loading, PageHeader, Section, St
 import { ACTION_LABELS, formatDateTime, formatDecimal, formatMoney, humanize } from '../lib/format.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { markOwnAction, useLiveEvents } from '../live/live.tsx';
-import { canSeeTargeting } from '../lib/rights.ts';
+import { canReadInspections, canSeeTargeting } from '../lib/rights.ts';
+import { DeclarationGatePasses, hasGatePasses } from './declaration-gate-passes.tsx';
+import { DeclarationInspections } from './declaration-inspections.tsx';
 import { DeclarationRiskPanel } from './declaration-risk.tsx';
 
 interface ActionSpec {
@@ -231,6 +233,8 @@ export function DeclarationPage() {
         </Section>
       </div>
 
+      {canReadInspections(principal) ? <DeclarationInspections declarationId={d.id} /> : null}
+
       {canSeeTargeting(principal) ? (
         <DeclarationRiskPanel
           key={`${d.id}:${d.version}:${d.state}`}
@@ -290,6 +294,8 @@ export function DeclarationPage() {
           </table>
         </div>
       </Section>
+
+      {hasGatePasses(d) ? <DeclarationGatePasses key={`${d.id}:${d.state}`} declaration={d} /> : null}
 
       <div className="grid-2">
         <Section title="History" id="history">

@@ -463,6 +463,7 @@ const SCOPE_HINTS: Record<string, string> = {
   'telemetry:write': 'send device telemetry',
   'cctv:write': 'send CCTV events',
   'payments:write': 'confirm payments',
+  'scans:write': 'upload scanner images',
 };
 
 function keyStatus(key: ApiKey): ReactNode {
