@@ -221,6 +221,8 @@ describe('console journeys', () => {
   it('an administrator declares on an enterprise’s behalf', async () => {
     const admin = await open();
     await signIn(admin.page, server.url, 'admin', server.password('admin'));
+    // Customs declares now and then: the form is under "More".
+    await admin.page.getByRole('button', { name: 'More' }).click();
     await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New declaration' }).click();
     await admin.page.getByRole('form', { name: 'New declaration' }).waitFor();
     await admin.page.getByLabel(/^Enterprise declared for/).selectOption({ label: 'Bay Ridge Apparel Imports LLC' });

@@ -201,22 +201,30 @@ function useOpenAlertCount(principal: Principal): string | null {
   return open.data.nextCursor ? `${OPEN_ALERTS_SHOWN}+` : String(open.data.items.length);
 }
 
-/** The pages of every day, always in the bar, and the administration's, under "More". */
+/**
+ * The pages of every day, always in the bar, and the rest under "More". What is every day depends on
+ * the role: a trader's books; customs' alerts, inspections and gates; the analyst's risk desk.
+ */
 function navEntries(principal: Principal, openAlerts: string | null): { primary: NavEntry[]; more: NavEntry[] } {
   const staff = isStaff(principal);
+  const books: NavEntry = { to: '/books', label: 'Books' };
+  // Customs declares only now and then, on an enterprise's behalf.
+  const newDeclaration: NavEntry = { to: '/declarations/new', label: 'New declaration' };
   const primary: NavEntry[] = [
     { to: '/dashboard', label: 'Dashboard' },
     { to: '/declarations', label: 'Declarations', end: true },
-    ...(canDeclare(principal) ? [{ to: '/declarations/new', label: 'New declaration' }] : []),
-    { to: '/books', label: 'Books' },
+    ...(canDeclare(principal) && !staff ? [newDeclaration] : []),
+    ...(staff ? [] : [books]),
     ...(canReadAlerts(principal) ? [{ to: '/alerts', label: 'Alerts', count: openAlerts }] : []),
     ...(canReadInspections(principal) ? [{ to: '/inspections', label: 'Inspections' }] : []),
     ...(canWatchGates(principal) ? [{ to: '/gates', label: 'Gates' }] : []),
-    ...(canReadCctv(principal) ? [{ to: '/cctv', label: 'CCTV' }] : []),
     ...(canSeeTargeting(principal) ? [{ to: '/risk', label: 'Risk' }] : []),
-    { to: '/zones', label: 'Zones map' },
   ];
   const more: NavEntry[] = [
+    ...(canDeclare(principal) && staff ? [newDeclaration] : []),
+    ...(staff ? [books] : []),
+    ...(canReadCctv(principal) ? [{ to: '/cctv', label: 'CCTV' }] : []),
+    { to: '/zones', label: 'Zones map' },
     staff || !principal.enterpriseId ? { to: '/enterprises', label: 'Enterprises' } : { to: `/enterprises/${principal.enterpriseId}`, label: 'Your enterprise' },
     { to: '/tariff', label: 'Tariff' },
     ...(canReadSettings(principal) ? [{ to: '/settings', label: 'Settings' }] : []),
