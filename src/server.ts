@@ -7,7 +7,11 @@ import { openDb } from './platform/db/db.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { App } from './platform/http/types.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
-import { startCctvHousekeeping } from './cctv/cctv.schedule.ts';
+import { cctvHousekeeping } from './cctv/cctv.schedule.ts';
+import { startSchedule } from './platform/schedule.ts';
+
+const HOUR_MS = 3_600_000;
+const GATE_SETTLEMENT_EVERY_MS = 10_000;
 
 export interface RunningServer {
   app: App;
@@ -39,25 +43,32 @@ export async function startServer(config: Config): Promise<RunningServer> {
     background.push(() => simulator.stop());
   }
 
-  // Housekeeping: expired sessions and day-old idempotency keys; the risk model retrained when its
-  // schedule says so and new inspection results came in.
-  const housekeeping = setInterval(() => {
-    Promise.all([ctx.identity.purgeExpiredSessions(), purgeIdempotencyKeys(db)]).catch((error: unknown) =>
-      app.log.warn({ err: error }, 'housekeeping failed'),
-    );
-    ctx.risk.retrainIfDue().then(
-      (retrained) => {
-        if (retrained) app.log.info('risk model retrained on schedule and activated');
-      },
-      (error: unknown) => app.log.warn({ err: error }, 'scheduled retraining failed'),
-    );
-  }, 3_600_000);
-  housekeeping.unref();
-  background.push(() => {
-    clearInterval(housekeeping);
-    return Promise.resolve();
-  });
-  background.push(startCctvHousekeeping(ctx.cctv, app.log));
+  // Housekeeping: expired sessions and day-old idempotency keys, and the risk model retrained when
+  // its schedule says so and new inspection results came in (hourly); CCTV coverage and retention;
+  // gate passages the books have not yet seen (those of a restart, and retries of failed ones).
+  background.push(
+    startSchedule(
+      [
+        {
+          everyMs: HOUR_MS,
+          firstAfterMs: null,
+          run: async () => void (await Promise.all([ctx.identity.purgeExpiredSessions(), purgeIdempotencyKeys(db)])),
+          failure: 'housekeeping failed',
+        },
+        {
+          everyMs: HOUR_MS,
+          firstAfterMs: null,
+          run: async () => {
+            if (await ctx.risk.retrainIfDue()) app.log.info('risk model retrained on schedule and activated');
+          },
+          failure: 'scheduled retraining failed',
+        },
+        ...cctvHousekeeping(ctx.cctv, app.log),
+        { everyMs: GATE_SETTLEMENT_EVERY_MS, firstAfterMs: 1_000, run: () => ctx.gates.settle(), failure: 'settling gate passages failed' },
+      ],
+      app.log,
+    ),
+  );
 
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(`Cordon is listening on ${address} (database: ${db.dialect})`);

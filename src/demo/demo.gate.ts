@@ -62,7 +62,9 @@ export async function passTheGate(
   for (const pass of passes) {
     const gateId = await env.gateOf(pass.zoneId, pass.direction);
     if (!gateId) continue;
-    await env.db.transaction((tx) => env.gates.recordEvent(tx, reader, readerEvent(env.rng, gateId, pass, at, mistakes)));
+    await env.gates.recordEvent(reader, readerEvent(env.rng, gateId, pass, at, mistakes));
   }
+  // As the gate's API does after an OPEN: the books post what went through.
+  await env.gates.settle();
   return true;
 }

@@ -1,5 +1,6 @@
 // SQL of gates: the settings, passes and their lines, and passages (reader events with their decision).
 import type { Db } from '../platform/db/db.ts';
+import type { DomainEvent } from '../platform/events/outbox.ts';
 
 export interface GateSettingsRow extends Record<string, unknown> {
   min_confidence: string;
@@ -32,9 +33,20 @@ export interface PassRow extends Record<string, unknown> {
   status: 'ISSUED' | 'USED' | 'CANCELLED';
   used_at: Date | null;
   passage_id: string | null;
+  settled_at: Date | null;
   cancelled_at: Date | null;
   cancellation_reason: string | null;
   created_at: Date;
+}
+
+export interface UnsettledPassRow extends Record<string, unknown> {
+  id: string;
+  number: string;
+  declaration_id: string;
+  zone_id: string;
+  enterprise_id: string;
+  passage_id: string;
+  used_at: Date;
 }
 
 export interface PassLineRow extends Record<string, unknown> {
@@ -317,8 +329,35 @@ export const gatesRepository = {
     );
   },
 
-  async usePass(db: Db, id: string, passageId: string, at: Date): Promise<void> {
-    await db.query(`UPDATE gate_passes SET status = 'USED', used_at = $3, passage_id = $2 WHERE id = $1`, [id, passageId, at]);
+  /** Uses the pass unless another truck just did (the row lock orders the two); true when this one did. */
+  async usePass(db: Db, id: string, passageId: string, at: Date): Promise<boolean> {
+    const rows = await db.query(`UPDATE gate_passes SET status = 'USED', used_at = $3, passage_id = $2 WHERE id = $1 AND status = 'ISSUED' RETURNING id`, [id, passageId, at]);
+    return rows.length === 1;
+  },
+
+  /** Used passes whose declaration has not been looked at since, oldest first; another settler's are skipped. */
+  async unsettledPasses(db: Db, limit: number, retryFailedBefore: Date, declarationId: string | null): Promise<UnsettledPassRow[]> {
+    return db.query<UnsettledPassRow>(
+      `SELECT id, number, declaration_id, zone_id, enterprise_id, passage_id, used_at FROM gate_passes
+       WHERE status = 'USED' AND settled_at IS NULL AND (settle_failed_at IS NULL OR settle_failed_at < $2)
+         AND ($3::uuid IS NULL OR declaration_id = $3)
+       ORDER BY used_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit, retryFailedBefore, declarationId],
+    );
+  },
+
+  async markSettled(db: Db, ids: readonly string[], at: Date): Promise<void> {
+    await db.query('UPDATE gate_passes SET settled_at = $2, settle_failed_at = NULL WHERE id = ANY($1::uuid[])', [ids, at]);
+  },
+
+  async markSettleFailed(db: Db, ids: readonly string[], at: Date): Promise<void> {
+    await db.query('UPDATE gate_passes SET settle_failed_at = $2 WHERE id = ANY($1::uuid[])', [ids, at]);
+  },
+
+  /** The declaration's state, its row locked: two settlers of one declaration take turns. */
+  async lockDeclarationState(db: Db, id: string): Promise<string | null> {
+    const rows = await db.query<{ state: string }>('SELECT state FROM declarations WHERE id = $1 FOR UPDATE', [id]);
+    return rows[0]?.state ?? null;
   },
 
   async cancelPasses(db: Db, ids: readonly string[], reason: string, at: Date): Promise<void> {
@@ -337,8 +376,12 @@ export const gatesRepository = {
   /** Issued passes of the zone sharing the plate or a container read at the gate. */
   async candidates(db: Db, zoneId: string, plate: string | null, containers: readonly string[]): Promise<PassRow[]> {
     return db.query<PassRow>(
+      // Two index lookups (plate, containers) rather than one OR, which would read every issued pass of the zone.
       `SELECT ${PASS_COLUMNS} FROM gate_passes p JOIN declarations d ON d.id = p.declaration_id
-       WHERE p.zone_id = $1 AND p.status = 'ISSUED' AND (p.vehicle_plate = $2 OR p.containers && $3::text[])
+       WHERE p.id IN (SELECT id FROM gate_passes WHERE zone_id = $1 AND status = 'ISSUED' AND vehicle_plate = $2
+                      UNION
+                      SELECT id FROM gate_passes WHERE status = 'ISSUED' AND containers && $3::text[])
+         AND p.zone_id = $1
        LIMIT 20`,
       [zoneId, plate, containers],
     );
@@ -366,11 +409,6 @@ export const gatesRepository = {
       [zoneId, plate, containers],
     );
     return { notReleased: notReleased[0] ?? null, used: used[0] ?? null };
-  },
-
-  async passageIdByReaderEvent(db: Db, gateId: string, readerEventId: string): Promise<string | null> {
-    const rows = await db.query<{ id: string }>('SELECT id FROM gate_passages WHERE gate_id = $1 AND reader_event_id = $2', [gateId, readerEventId]);
-    return rows[0]?.id ?? null;
   },
 
   async passageByReaderEvent(db: Db, gateId: string, readerEventId: string): Promise<PassageRow | null> {
@@ -412,6 +450,66 @@ export const gatesRepository = {
       ],
     );
     return rows.length === 1;
+  },
+
+  /**
+   * A matching truck's passage in one statement, atomic without a transaction of its own: takes the
+   * pass unless another truck did a moment ago (the pass's row lock orders them) or this reader
+   * event was recorded before, and records the passage (OPEN, or HOLD with `lost` when the pass was
+   * gone) with its outbox event. Null when the reader event was already recorded.
+   */
+  async recordOpening(
+    db: Db,
+    p: Omit<NewPassage, 'decision' | 'reasons'> & { passId: string },
+    lost: ReadonlyArray<{ code: string; message: string }>,
+    opened: DomainEvent,
+    held: DomainEvent,
+  ): Promise<'OPEN' | 'HOLD' | null> {
+    const rows = await db.query<{ decision: 'OPEN' | 'HOLD' }>(
+      `WITH claim AS (
+         UPDATE gate_passes SET status = 'USED', used_at = $8, passage_id = $1
+         WHERE id = $9 AND status = 'ISSUED'
+           AND NOT EXISTS (SELECT 1 FROM gate_passages WHERE gate_id = $3 AND reader_event_id = $5)
+         RETURNING id
+       ), passage AS (
+         INSERT INTO gate_passages (id, zone_id, gate_id, lane, reader_event_id, reader_id, at, received_at, decision, status, reasons,
+                                    pass_id, declaration_id, plate, plate_confidence, containers, seals, weight_kg)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8,
+                CASE WHEN taken THEN 'OPEN' ELSE 'HOLD' END, CASE WHEN taken THEN 'OPENED' ELSE 'HELD' END,
+                CASE WHEN taken THEN '[]'::jsonb ELSE $17::jsonb END,
+                $9, $10, $11, $12, $13::jsonb, $14::text[], $15
+         FROM (SELECT EXISTS (SELECT 1 FROM claim) AS taken) outcome
+         ON CONFLICT (gate_id, reader_event_id) DO NOTHING
+         RETURNING id, decision
+       ), event AS (
+         INSERT INTO outbox (event_type, aggregate_type, aggregate_id, zone_id, actor_id, payload, occurred_at)
+         SELECT $16, 'gate_passage', passage.id::text, $2, $6, CASE WHEN passage.decision = 'OPEN' THEN $18::jsonb ELSE $19::jsonb END, $8
+         FROM passage
+       )
+       SELECT decision FROM passage`,
+      [
+        p.id,
+        p.zoneId,
+        p.gateId,
+        p.lane,
+        p.readerEventId,
+        p.readerId,
+        p.at,
+        p.receivedAt,
+        p.passId,
+        p.declarationId,
+        p.plate?.value ?? null,
+        p.plate?.confidence ?? null,
+        JSON.stringify(p.containers),
+        p.seals,
+        p.weightKg,
+        opened.type,
+        JSON.stringify(lost),
+        JSON.stringify(opened.payload),
+        JSON.stringify(held.payload),
+      ],
+    );
+    return rows[0]?.decision ?? null;
   },
 
   async markCompleted(db: Db, id: string): Promise<void> {

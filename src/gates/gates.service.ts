@@ -1,18 +1,28 @@
 // Gates: a release issues a gate pass for its goods; a trader or officer may split the goods over
 // several passes; readers at the gate post what they saw and get OPEN or HOLD at once with the
-// reasons; a hold raises an alert an officer can override; the passage that takes a declaration's
-// last goods through completes it, and the books post its movements in the same transaction.
+// reasons; a hold raises an alert an officer can override. The truck does not wait for the books:
+// the used pass is the durable fact, and the settler completes the declaration whose goods have all
+// passed (its book movements post in that transaction, dated at the passage) moments later.
 import { Decimal } from 'decimal.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
 import { canSeeRecord, canSeeZone, type Principal, type Role } from '../platform/auth/principal.ts';
-import { appendEvent } from '../platform/events/outbox.ts';
+import { appendEvent, type DomainEvent } from '../platform/events/outbox.ts';
 import { AppError, FieldErrors, notFound } from '../platform/errors.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { DeclarationHooks, DeclarationSnapshot } from '../declarations/declaration.hooks.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
-import { gatesRepository as repo, type DeclaredLineRow, type GateRow, type GateSettingsRow, type PassageRow, type PassLineRow, type PassRow } from './gates.repository.ts';
+import {
+  gatesRepository as repo,
+  type DeclaredLineRow,
+  type GateRow,
+  type GateSettingsRow,
+  type PassageRow,
+  type PassLineRow,
+  type PassRow,
+  type UnsettledPassRow,
+} from './gates.repository.ts';
 import { judge, normalizeContainer, normalizePlate, pickPass, weightTolerance, type PassToMatch, type Reading, type Reason } from './matching.ts';
 import type { GateEventInput, GatePass, GatePassage, GatePassageListQuery, GatePassInput, GatePassListQuery, GateSettings, GateSettingsInput } from './gates.schemas.ts';
 
@@ -37,6 +47,16 @@ const DIRECTION_BY_TYPE: Partial<Record<DeclarationSnapshot['type'], 'IN' | 'OUT
 const FUTURE_SKEW_MS = 5 * 60_000;
 const CACHE_MS = 30_000;
 const HOURS = 3_600_000;
+/** Passes settled per transaction: enough to keep up with a busy gate, few enough to hold locks briefly. */
+const SETTLE_BATCH = 50;
+/** A declaration whose settlement failed (its alert says why) is tried again after this long. */
+const SETTLE_RETRY_MS = 5 * 60_000;
+/**
+ * The books post once the gate has been quiet this long after an opening, and never later than
+ * SETTLE_MAX_DELAY_MS after it: while trucks keep coming, their answers go first.
+ */
+const SETTLE_QUIET_MS = 500;
+const SETTLE_MAX_DELAY_MS = 30_000;
 
 interface Settings {
   minConfidence: number;
@@ -218,18 +238,105 @@ export function createGatesService(deps: GatesDeps) {
     for (const pass of issued) await passEvent(tx, 'gate_pass.cancelled', keyOf(pass), null, at);
   }
 
-  /** Marks the pass used by the passage, and completes the declaration when all its goods are through. */
-  async function usePass(tx: Db, pass: PassRow, passageId: string, at: Date): Promise<boolean> {
-    await repo.usePass(tx, pass.id, passageId, at);
-    if (pass.declaration_state !== 'RELEASED' || !(await repo.allPassed(tx, pass.declaration_id))) return false;
-    await completeDeclaration(tx, pass.declaration_id, at, `all goods passed the gate (pass ${pass.number})`);
-    await repo.markCompleted(tx, passageId);
-    return true;
+  /**
+   * Settles a declaration's newly used passes: completes it when all its goods have passed (the
+   * books post, dated at the last passage) and marks the passage that took the last goods.
+   */
+  async function settleDeclaration(tx: Db, declarationId: string, passes: readonly UnsettledPassRow[], now: Date): Promise<void> {
+    const last = passes.reduce((latest, pass) => (pass.used_at > latest.used_at ? pass : latest));
+    if ((await repo.lockDeclarationState(tx, declarationId)) === 'RELEASED' && (await repo.allPassed(tx, declarationId))) {
+      await completeDeclaration(tx, declarationId, last.used_at, `all goods passed the gate (pass ${last.number})`);
+      await repo.markCompleted(tx, last.passage_id);
+    }
+    await repo.markSettled(tx, passes.map((pass) => pass.id), now);
   }
 
-  async function passageEvent(tx: Db, passage: PassageRow, at: Date, actorId: string | null) {
+  function byDeclaration(passes: readonly UnsettledPassRow[]): Map<string, UnsettledPassRow[]> {
+    const groups = new Map<string, UnsettledPassRow[]>();
+    for (const pass of passes) groups.set(pass.declaration_id, [...(groups.get(pass.declaration_id) ?? []), pass]);
+    return groups;
+  }
+
+  /** A declaration that would not settle: its passes wait SETTLE_RETRY_MS, and customs is told why. */
+  async function settlementFailed(declarationId: string, passes: readonly UnsettledPassRow[], error: unknown) {
+    const now = clock.now();
+    const first = passes[0] as UnsettledPassRow;
+    const why = error instanceof Error ? error.message : String(error);
+    await db.transaction(async (tx) => {
+      await repo.markSettleFailed(tx, passes.map((pass) => pass.id), now);
+      await alerts.raise(tx, {
+        kind: 'GATE_SETTLEMENT',
+        severity: 'CRITICAL',
+        zoneId: first.zone_id,
+        enterpriseId: first.enterprise_id,
+        declarationId,
+        subjectType: 'gate_pass',
+        subjectId: first.id,
+        dedupKey: `gate-settlement:${declarationId}`,
+        message: `The goods of pass ${first.number} passed the gate but the declaration could not be completed: ${why}`,
+        details: { passes: passes.map((pass) => pass.number), error: why },
+        at: now,
+      });
+    });
+  }
+
+  /** One batch of used passes; a batch that fails is settled again declaration by declaration. */
+  async function settleBatch(declarationId: string | null): Promise<number> {
+    const now = clock.now();
+    const retryBefore = new Date(now.getTime() - SETTLE_RETRY_MS);
+    try {
+      return await db.transaction(async (tx) => {
+        const passes = await repo.unsettledPasses(tx, SETTLE_BATCH, retryBefore, declarationId);
+        for (const [id, own] of byDeclaration(passes)) await settleDeclaration(tx, id, own, now);
+        return passes.length;
+      });
+    } catch {
+      const passes = await db.transaction((tx) => repo.unsettledPasses(tx, SETTLE_BATCH, retryBefore, declarationId));
+      for (const [id, own] of byDeclaration(passes)) {
+        try {
+          await db.transaction(async (tx) => {
+            const locked = await repo.unsettledPasses(tx, SETTLE_BATCH, retryBefore, id);
+            if (locked.length > 0) await settleDeclaration(tx, id, locked, now);
+          });
+        } catch (error) {
+          await settlementFailed(id, own, error);
+        }
+      }
+      return passes.length;
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while ((await settleBatch(null)) === SETTLE_BATCH);
+  }
+
+  // One drain at a time in this process; a call made while one runs gets the next, which starts when
+  // it ends and so sees every pass used before the call.
+  let draining: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  function settle(): Promise<void> {
+    if (!draining) {
+      draining = drain().finally(() => {
+        draining = null;
+      });
+      return draining;
+    }
+    queued ??= draining.then(
+      () => {
+        queued = null;
+        return settle();
+      },
+      () => {
+        queued = null;
+        return settle();
+      },
+    );
+    return queued;
+  }
+
+  function passageEventOf(passage: PassageRow, at: Date, actorId: string | null): DomainEvent {
     // No enterprise on the event: the gate's decisions and their reasons are for the zone's staff.
-    await appendEvent(tx, {
+    return {
       type: 'gate.passage',
       aggregateType: 'gate_passage',
       aggregateId: passage.id,
@@ -245,7 +352,7 @@ export function createGatesService(deps: GatesDeps) {
         declarationCompleted: passage.completed_declaration,
       },
       at,
-    });
+    };
   }
 
   /** One open hold alert per truck at a gate: a reader's repeated reads of it count as occurrences. */
@@ -301,8 +408,34 @@ export function createGatesService(deps: GatesDeps) {
     return canSeeRecord(principal, { enterpriseId: row.enterprise_id, zoneId: row.zone_id });
   }
 
+  let soon: { timer: NodeJS.Timeout; firstAt: number } | null = null;
+  function settleSoon(onError: (error: unknown) => void): void {
+    const now = Date.now();
+    const firstAt = soon?.firstAt ?? now;
+    if (soon) clearTimeout(soon.timer);
+    const timer = setTimeout(
+      () => {
+        soon = null;
+        settle().catch(onError);
+      },
+      Math.max(0, Math.min(SETTLE_QUIET_MS, firstAt + SETTLE_MAX_DELAY_MS - now)),
+    );
+    timer.unref();
+    soon = { timer, firstAt };
+  }
+
   return {
     hooks,
+
+    /**
+     * Completes the declarations whose goods have all passed since the last run; resolves once
+     * every pass used before the call is settled. A timer calls it too, for passes a restart left
+     * and to retry failed ones.
+     */
+    settle,
+
+    /** After an opening: settles when the gate is next quiet (see SETTLE_QUIET_MS). */
+    settleSoon,
 
     async getSettings(): Promise<GateSettings> {
       const row = await repo.settings(db);
@@ -444,13 +577,12 @@ export function createGatesService(deps: GatesDeps) {
 
     /**
      * One reader event: the decision at once, recorded with its evidence. A retry with the same
-     * reader event id gets the stored decision, so a lost answer never opens the gate twice.
+     * reader event id gets the stored decision, so a lost answer never opens the gate twice. The
+     * truck waits for this answer, so an opening costs two reads and one write; `on` is a caller's
+     * transaction, if any.
      */
-    async recordEvent(tx: Db, principal: Principal, input: GateEventInput): Promise<{ passage: GatePassage; replayed: boolean }> {
-      const earlierId = await repo.passageIdByReaderEvent(tx, input.gateId, input.readerEventId);
-      const earlier = earlierId ? await repo.passage(tx, earlierId) : null;
-      if (earlier && canSeeZone(principal, earlier.zone_id)) return { passage: presentPassage(earlier), replayed: true };
-      const gate = await loadGate(tx, input.gateId);
+    async recordEvent(principal: Principal, input: GateEventInput, on: Db = db): Promise<{ passage: GatePassage; replayed: boolean }> {
+      const gate = await loadGate(on, input.gateId);
       if (!gate || !canSeeZone(principal, gate.zone_id)) throw new AppError('VALIDATION_FAILED', 'Unknown gate', [{ path: '/gateId', message: 'no gate with this id in your zones' }]);
       if (!gate.active) throw new AppError('VALIDATION_FAILED', `Gate ${gate.code} is inactive`, [{ path: '/gateId', message: 'the gate is inactive' }]);
       const receivedAt = clock.now();
@@ -466,8 +598,8 @@ export function createGatesService(deps: GatesDeps) {
       };
       const plate = reading.plate ? normalizePlate(reading.plate.value) : null;
       const containers = reading.containers.map((read) => normalizeContainer(read.number));
-      const settings = await loadSettings(tx);
-      const matched = pickPass(reading, (await repo.candidates(tx, gate.zone_id, plate, containers)).map(toMatch));
+      const settings = await loadSettings(on);
+      const matched = pickPass(reading, (await repo.candidates(on, gate.zone_id, plate, containers)).map(toMatch));
       const pass = matched?.row ?? null;
       let reasons: Reason[];
       let declarationId: string | null = pass?.declaration_id ?? null;
@@ -475,7 +607,7 @@ export function createGatesService(deps: GatesDeps) {
       if (matched) {
         reasons = judge(reading, matched, gate, settings);
       } else {
-        const { notReleased, used } = await repo.explainNoPass(tx, gate.zone_id, plate, containers);
+        const { notReleased, used } = await repo.explainNoPass(on, gate.zone_id, plate, containers);
         if (notReleased) {
           declarationId = notReleased.id;
           declarationReference = notReleased.reference;
@@ -486,9 +618,8 @@ export function createGatesService(deps: GatesDeps) {
           reasons = [{ code: 'NO_PASS', message: 'no valid gate pass for this plate or these containers' }];
         }
       }
-      const decision = reasons.length === 0 ? 'OPEN' : 'HOLD';
       const id = uuidv7();
-      const inserted = await repo.insertPassage(tx, {
+      const passage = {
         id,
         zoneId: gate.zone_id,
         gateId: gate.id,
@@ -497,22 +628,15 @@ export function createGatesService(deps: GatesDeps) {
         readerId: principal.id,
         at,
         receivedAt,
-        decision,
-        reasons,
         passId: pass?.id ?? null,
         declarationId,
         plate: reading.plate,
         containers: reading.containers,
         seals: reading.seals,
         weightKg: reading.weightKg,
-      });
-      if (!inserted) {
-        // The same event raced in on another connection; its decision stands.
-        return { passage: presentPassage((await repo.passageByReaderEvent(tx, input.gateId, input.readerEventId)) as PassageRow), replayed: true };
-      }
-      const completed = decision === 'OPEN' && pass ? await usePass(tx, pass, id, receivedAt) : false;
+      };
       // The answer is built from what is known here rather than read back: the reader is waiting.
-      const stored: PassageRow = {
+      const storedAs = (decision: 'OPEN' | 'HOLD', why: Reason[]): PassageRow => ({
         id,
         zone_id: gate.zone_id,
         gate_id: gate.id,
@@ -522,12 +646,12 @@ export function createGatesService(deps: GatesDeps) {
         at,
         decision,
         status: decision === 'OPEN' ? 'OPENED' : 'HELD',
-        reasons,
+        reasons: why,
         pass_id: pass?.id ?? null,
         pass_number: pass?.number ?? null,
         declaration_id: declarationId,
         declaration_reference: declarationReference,
-        completed_declaration: completed,
+        completed_declaration: false,
         plate: reading.plate?.value ?? null,
         plate_confidence: reading.plate ? String(reading.plate.confidence) : null,
         containers: reading.containers,
@@ -541,24 +665,42 @@ export function createGatesService(deps: GatesDeps) {
         overridden_by: null,
         override_reason: null,
         overridden_at: null,
-      };
-      if (decision === 'HOLD') {
-        await alerts.raise(tx, {
+      });
+      const replay = async (on: Db) => ({ passage: presentPassage((await repo.passageByReaderEvent(on, input.gateId, input.readerEventId)) as PassageRow), replayed: true });
+      const hold = async (tx: Db, why: Reason[]) =>
+        alerts.raise(tx, {
           kind: 'GATE_HOLD',
-          severity: reasons.some((reason) => reason.code === 'SEAL_MISMATCH') ? 'CRITICAL' : 'WARNING',
+          severity: why.some((reason) => reason.code === 'SEAL_MISMATCH') ? 'CRITICAL' : 'WARNING',
           zoneId: gate.zone_id,
           enterpriseId: pass?.enterprise_id ?? null,
           declarationId,
           subjectType: 'gate_passage',
           subjectId: id,
           dedupKey: holdKey(gate.id, plate, reading.containers),
-          message: `Held at gate ${gate.code}: ${reasons.map((reason) => reason.message).join('; ')}`,
-          details: { gateId: gate.id, gateCode: gate.code, reasons: reasons.map((reason) => reason.code), passId: pass?.id ?? null, plate },
+          message: `Held at gate ${gate.code}: ${why.map((reason) => reason.message).join('; ')}`,
+          details: { gateId: gate.id, gateCode: gate.code, reasons: why.map((reason) => reason.code), passId: pass?.id ?? null, plate },
           at: receivedAt,
         });
+
+      if (reasons.length === 0 && pass) {
+        // The common case in one statement: the pass is taken and the passage recorded as OPEN,
+        // or as HOLD when another truck took the pass a moment before.
+        const lost: Reason[] = [{ code: 'NO_PASS', message: `pass ${pass.number} was used by another truck a moment ago` }];
+        const opened = storedAs('OPEN', []);
+        const held = storedAs('HOLD', lost);
+        const decided = await repo.recordOpening(on, { ...passage, passId: pass.id }, lost, passageEventOf(opened, receivedAt, principal.id), passageEventOf(held, receivedAt, principal.id));
+        if (decided === null) return replay(on);
+        if (decided === 'OPEN') return { passage: presentPassage(opened), replayed: false };
+        await on.transaction((tx) => hold(tx, lost));
+        return { passage: presentPassage(held), replayed: false };
       }
-      await passageEvent(tx, stored, receivedAt, principal.id);
-      return { passage: presentPassage(stored), replayed: false };
+      return on.transaction(async (tx) => {
+        if (!(await repo.insertPassage(tx, { ...passage, decision: 'HOLD', reasons }))) return replay(tx);
+        const held = storedAs('HOLD', reasons);
+        await hold(tx, reasons);
+        await appendEvent(tx, passageEventOf(held, receivedAt, principal.id));
+        return { passage: presentPassage(held), replayed: false };
+      });
     },
 
     async listPassages(principal: Principal, query: GatePassageListQuery) {
@@ -585,10 +727,14 @@ export function createGatesService(deps: GatesDeps) {
       const at = clock.now();
       await repo.overridePassage(tx, id, principal.id, reason.trim(), at);
       const pass = row.pass_id ? await repo.pass(tx, row.pass_id, true) : null;
-      if (pass && pass.status === 'ISSUED') await usePass(tx, pass, id, at);
+      // The officer waits for the outcome: the declaration settles in this transaction.
+      if (pass && (await repo.usePass(tx, pass.id, id, at))) {
+        const used = await repo.unsettledPasses(tx, SETTLE_BATCH, at, pass.declaration_id);
+        if (used.length > 0) await settleDeclaration(tx, pass.declaration_id, used, at);
+      }
       await alerts.acknowledgeOpen(tx, principal, holdKey(row.gate_id, row.plate, row.containers), `Overridden: ${reason.trim()}`);
       const stored = (await repo.passage(tx, id)) as PassageRow;
-      await passageEvent(tx, stored, at, principal.id);
+      await appendEvent(tx, passageEventOf(stored, at, principal.id));
       return presentPassage(stored);
     },
   };

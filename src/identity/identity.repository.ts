@@ -188,7 +188,7 @@ export const identityRepository = {
   },
 
   async touchApiKey(db: Db, id: string): Promise<void> {
-    // At most one write a minute per key, so a busy gate reader does not turn every read into a write.
+    // At most one write a minute per key, even when several requests find it stale at once.
     await db.query(
       `UPDATE api_keys SET last_used_at = now()
        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,

@@ -179,7 +179,8 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
         const expected = Buffer.from(key.secret_hash, 'hex');
         const actual = Buffer.from(sha256Hex(parsed.secret), 'hex');
         if (!timingSafeEqual(expected, actual)) return null;
-        await repo.touchApiKey(db, key.id);
+        // Last use is kept to the minute: a busy reader's requests do not each cost a write.
+        if (!key.last_used_at || clock.now().getTime() - key.last_used_at.getTime() >= 60_000) await repo.touchApiKey(db, key.id);
         return principalFromKey(key);
       }
       return null;
