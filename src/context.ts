@@ -20,6 +20,7 @@ import { createInspectionsService } from './inspections/inspections.service.ts';
 import { createObjectStore, type ObjectStore } from './platform/storage/object-store.ts';
 import { createGatesService } from './gates/gates.service.ts';
 import { createCctvService } from './cctv/cctv.service.ts';
+import { loadSigningKey } from './platform/keys/signing-key.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -87,7 +88,28 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
   const { books, duties, declarations, bookControl, alerts, gates, inspections } = createDeclarationStack({ db, clock, reference, registry, risk, objects });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });
-  return { config, db, clock, reference, identity, registry, books, declarations, bookControl, duties, analytics, live, risk, alerts, gates, inspections, cctv: createCctvService({ db, clock, reference, registry, alerts }) };
+  // Signs the transparency log's checkpoints and the credentials Cordon issues.
+  const signingKey = await loadSigningKey(db, config.signingKeyPem);
+  return {
+    config,
+    db,
+    clock,
+    reference,
+    identity,
+    registry,
+    books,
+    declarations,
+    bookControl,
+    duties,
+    analytics,
+    live,
+    risk,
+    alerts,
+    gates,
+    inspections,
+    cctv: createCctvService({ db, clock, reference, registry, alerts }),
+    signingKey,
+  };
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>;

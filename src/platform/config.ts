@@ -28,6 +28,18 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Key of the HMAC with which the bank signs payment confirmations; null refuses them (503). */
   paymentSecret: string | null;
+  /**
+   * The address at which the public reaches this server (no trailing slash): the administration's
+   * did:web identifier, the links in documents' QR codes and status lists are built on it.
+   */
+  publicUrl: string;
+  /**
+   * The administration's Ed25519 signing key (PKCS#8 PEM) for checkpoints and credentials; when
+   * absent, a key is generated on first start and kept in the database.
+   */
+  signingKeyPem: string | null;
+  /** Name of the transparency log in its checkpoints (the C2SP origin line). */
+  logOrigin: string;
 }
 
 export class ConfigError extends Error {
@@ -74,8 +86,25 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const demo = readBool(env, 'CORDON_DEMO', true);
   const dataDir = path.resolve(env.CORDON_DATA_DIR?.trim() || './data');
+  const port = readInt(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = (env.CORDON_PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '');
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`CORDON_PUBLIC_URL must be an absolute http(s) URL, got "${publicUrl}"`);
+  }
+  if (!['http:', 'https:'].includes(parsedUrl.protocol) || parsedUrl.search || parsedUrl.hash) {
+    throw new ConfigError(`CORDON_PUBLIC_URL must be an http(s) URL without query or fragment, got "${publicUrl}"`);
+  }
+  const signingKeyPem = env.CORDON_SIGNING_KEY?.trim() || null;
+  if (signingKeyPem !== null && !signingKeyPem.startsWith('-----BEGIN PRIVATE KEY-----')) {
+    throw new ConfigError('CORDON_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)');
+  }
+  const logOrigin = env.CORDON_LOG_ORIGIN?.trim() || `${parsedUrl.host}/log`;
+  if (!/^[\x21-\x7e]+$/.test(logOrigin)) throw new ConfigError(`CORDON_LOG_ORIGIN must be printable ASCII without spaces, got "${logOrigin}"`);
   return {
-    port: readInt(env, 'PORT', 3000, 0, 65535),
+    port,
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir,
     // Beside the database by default, so that one directory holds all of a server's state.
@@ -90,5 +119,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: readInt(env, 'CORDON_MAX_UPLOAD_BYTES', 26_214_400, 1024, 1_073_741_824),
     tokenTtlSeconds: readInt(env, 'CORDON_TOKEN_TTL', 8 * 3600, 60, 30 * 24 * 3600),
     paymentSecret,
+    publicUrl,
+    signingKeyPem,
+    logOrigin,
   };
 }
