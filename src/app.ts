@@ -27,6 +27,7 @@ import { registerRiskRoutes } from './risk/risk.routes.ts';
 import { registerAlertRoutes } from './alerts/alerts.routes.ts';
 import { registerInspectionRoutes } from './inspections/inspections.routes.ts';
 import { registerGateRoutes } from './gates/gates.routes.ts';
+import { registerProofRoutes } from './proof/proof.routes.ts';
 import { registerCctvRoutes } from './cctv/cctv.routes.ts';
 import { registerConsole } from './console/console.plugin.ts';
 
@@ -122,6 +123,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerInspectionRoutes(app, ctx);
   registerGateRoutes(app, ctx);
   registerCctvRoutes(app, ctx);
+  registerProofRoutes(app, ctx);
   // Last: the console answers every GET path that nothing above claims.
   await registerConsole(app);
 

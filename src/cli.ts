@@ -101,6 +101,25 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runRiskEvaluate(options);
     });
 
+  const log = program.command('log').description('The transparency log of every movement and decision');
+  log
+    .command('audit')
+    .description("Check the database against a checkpoint you kept: every leaf present, unchanged, in order, and each record as its table holds it")
+    .requiredOption('--checkpoint <file>', 'the signed checkpoint (as served by /api/v1/transparency/checkpoint, field note)')
+    .option('--vkey <key>', "the administration's verifier key (default: the key in this database)")
+    .action(async (options: { checkpoint: string; vkey?: string }) => {
+      const { runLogAudit } = await import('./proof/proof.cli.ts');
+      process.exitCode = await runLogAudit(configOrExit(), options.checkpoint, options.vkey);
+    });
+  log
+    .command('verify-bundle <file>')
+    .description("Check a book's proof bundle offline (GET /api/v1/books/{id}/proof-bundle)")
+    .requiredOption('--vkey <key>', "the administration's verifier key, from a source you trust")
+    .action(async (file: string, options: { vkey: string }) => {
+      const { runVerifyBundle } = await import('./proof/proof.cli.ts');
+      process.exitCode = runVerifyBundle(file, options.vkey);
+    });
+
   program
     .command('bench')
     .description('Run the benchmarks and print what they measured against their baselines')

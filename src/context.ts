@@ -21,6 +21,7 @@ import { createObjectStore, type ObjectStore } from './platform/storage/object-s
 import { createGatesService } from './gates/gates.service.ts';
 import { createCctvService } from './cctv/cctv.service.ts';
 import { loadSigningKey } from './platform/keys/signing-key.ts';
+import { createLogService } from './proof/log.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -109,6 +110,7 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     inspections,
     cctv: createCctvService({ db, clock, reference, registry, alerts }),
     signingKey,
+    log: createLogService({ db, clock, signingKey, origin: config.logOrigin }),
   };
 }
 

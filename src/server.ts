@@ -12,6 +12,8 @@ import { startSchedule } from './platform/schedule.ts';
 
 const HOUR_MS = 3_600_000;
 const GATE_SETTLEMENT_EVERY_MS = 10_000;
+const LOG_SEQUENCE_EVERY_MS = 2_000;
+const LOG_CHECKPOINT_EVERY_MS = 60_000;
 
 export interface RunningServer {
   app: App;
@@ -65,6 +67,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
         },
         ...cctvHousekeeping(ctx.cctv, app.log),
         { everyMs: GATE_SETTLEMENT_EVERY_MS, firstAfterMs: 1_000, run: () => ctx.gates.settle(), failure: 'settling gate passages failed' },
+        // Entries get their leaves within seconds; a checkpoint is signed each minute the log grew.
+        { everyMs: LOG_SEQUENCE_EVERY_MS, firstAfterMs: 1_000, run: async () => void (await ctx.log.sequence()), failure: 'sequencing the transparency log failed' },
+        { everyMs: LOG_CHECKPOINT_EVERY_MS, firstAfterMs: 5_000, run: async () => void (await ctx.log.publish()), failure: 'publishing a checkpoint failed' },
       ],
       app.log,
     ),

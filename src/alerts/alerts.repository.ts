@@ -1,5 +1,6 @@
 // SQL of alerts: raise with deduplication on the open alert's key, list within a scope, acknowledge.
 import type { Db } from '../platform/db/db.ts';
+import { recordLeaves } from '../proof/leaves.ts';
 
 export interface AlertRow extends Record<string, unknown> {
   id: string;
@@ -77,6 +78,8 @@ export const alertsRepository = {
     );
     const row = rows[0];
     if (!row) throw new Error('alert insert returned no row');
+    // A new alert is a fact for the log; another occurrence of an open one is not.
+    if (row.created) await recordLeaves(db, 'alert.raised', [row.id]);
     return { row, created: row.created };
   },
 
@@ -122,6 +125,7 @@ export const alertsRepository = {
     );
     const row = rows[0];
     if (!row) throw new Error('alert vanished during acknowledgement');
+    await recordLeaves(db, 'alert.acknowledged', [row.id]);
     return row;
   },
 

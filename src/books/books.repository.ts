@@ -3,6 +3,7 @@
 // every change to them is made here, by the transaction that inserts the matching movements or
 // reservations, after the lots were locked in id order.
 import type { Db } from '../platform/db/db.ts';
+import { recordLeaves } from '../proof/leaves.ts';
 import type { DeclarationType } from '../declarations/selectivity.schema.ts';
 import type { CustomsStatus, LotKind, MovementKind } from './books.schemas.ts';
 
@@ -254,7 +255,9 @@ export const booksRepository = {
       movements.map((m) => [m.lotId, m.bookId, m.enterpriseId, m.kind, m.quantity, m.value, m.declarationId, m.lineNo, m.reason, m.approvedBy, m.at]),
       ' RETURNING id::text AS id',
     );
-    return rows.map((row) => row.id);
+    const ids = rows.map((row) => row.id);
+    await recordLeaves(db, 'book.movement', ids);
+    return ids;
   },
 
   /** Adds one delta per lot (the caller sums several for the same lot first: an UPDATE applies one). */

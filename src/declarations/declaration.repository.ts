@@ -1,5 +1,6 @@
 // SQL for declarations, their lines, transitions and amended versions.
 import type { Db } from '../platform/db/db.ts';
+import { recordLeaves } from '../proof/leaves.ts';
 import type { Transport } from './declaration.schemas.ts';
 import type { ProcessingRole } from './declaration.hooks.ts';
 import type { DeclarationAction, DeclarationState } from './lifecycle.ts';
@@ -248,11 +249,12 @@ export const declarationRepository = {
     db: Db,
     t: { declarationId: string; action: DeclarationAction; from: DeclarationState | null; to: DeclarationState; lane: Lane | null; actorId: string | null; actorRole: string; reason: string | null; at: Date },
   ): Promise<void> {
-    await db.query(
+    const rows = await db.query<{ id: number }>(
       `INSERT INTO declaration_transitions (declaration_id, action, from_state, to_state, lane, actor_id, actor_role, reason, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
       [t.declarationId, t.action, t.from, t.to, t.lane, t.actorId, t.actorRole, t.reason, t.at],
     );
+    await recordLeaves(db, 'declaration.transition', rows.map((row) => row.id));
   },
 
   /** Sets the state and stamps the moment of the step that reached it. */

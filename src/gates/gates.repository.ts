@@ -1,6 +1,7 @@
 // SQL of gates: the settings, passes and their lines, and passages (reader events with their decision).
 import type { Db } from '../platform/db/db.ts';
 import type { DomainEvent } from '../platform/events/outbox.ts';
+import { LEAF_KINDS, recordLeaves } from '../proof/leaves.ts';
 
 export interface GateSettingsRow extends Record<string, unknown> {
   min_confidence: string;
@@ -449,6 +450,7 @@ export const gatesRepository = {
         p.weightKg,
       ],
     );
+    await recordLeaves(db, 'gate.decision', rows.map((row) => row.id as string));
     return rows.length === 1;
   },
 
@@ -480,11 +482,14 @@ export const gatesRepository = {
                 $9, $10, $11, $12, $13::jsonb, $14::text[], $15
          FROM (SELECT EXISTS (SELECT 1 FROM claim) AS taken) outcome
          ON CONFLICT (gate_id, reader_event_id) DO NOTHING
-         RETURNING id, decision
+         RETURNING *
        ), event AS (
          INSERT INTO outbox (event_type, aggregate_type, aggregate_id, zone_id, actor_id, payload, occurred_at)
          SELECT $16, 'gate_passage', passage.id::text, $2, $6, CASE WHEN passage.decision = 'OPEN' THEN $18::jsonb ELSE $19::jsonb END, $8
          FROM passage
+       ), leaf AS (
+         INSERT INTO log_entries (kind, subject_id, record)
+         SELECT 'gate.decision', passage.id::text, ${LEAF_KINDS['gate.decision'].projection} FROM passage
        )
        SELECT decision FROM passage`,
       [
@@ -523,6 +528,7 @@ export const gatesRepository = {
       reason,
       at,
     ]);
+    await recordLeaves(db, 'gate.override', [id]);
   },
 
   async listPassages(

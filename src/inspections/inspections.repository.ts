@@ -1,5 +1,6 @@
 // SQL for inspection tasks, their scans and findings.
 import type { Db } from '../platform/db/db.ts';
+import { recordLeaves } from '../proof/leaves.ts';
 import type { Role } from '../platform/auth/principal.ts';
 import type { DeclarationState } from '../declarations/lifecycle.ts';
 import type { Lane } from '../declarations/selectivity.schema.ts';
@@ -210,6 +211,7 @@ export const inspectionRepository = {
        WHERE id = $1`,
       [id, d.outcome, d.reason, d.label, d.decidedBy, d.at],
     );
+    await recordLeaves(db, 'inspection.outcome', [id]);
   },
 
   async setReleaseWaiting(db: Db, id: string, waitingFor: string | null, at: Date): Promise<void> {
@@ -296,6 +298,7 @@ export const inspectionRepository = {
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)`,
       [f.id, f.taskId, f.declarationId, f.lineNo, f.kind, f.note, JSON.stringify(f.corrections), f.recordedBy, f.at],
     );
+    await recordLeaves(db, 'inspection.finding', [f.id]);
   },
 
   async findingsOfTask(db: Db, taskId: string): Promise<FindingRow[]> {

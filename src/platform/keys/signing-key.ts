@@ -22,7 +22,7 @@ export function signingKeyFrom(privateKey: KeyObject): SigningKey {
   const jwk = publicKey.export({ format: 'jwk' });
   const publicKeyBytes = Buffer.from(jwk.x as string, 'base64url');
   const keyId = createHash('sha256').update(publicKeyBytes).digest().subarray(0, 16).toString('base64url');
-  return { privateKey, publicKey, publicKeyBytes, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string, kid: keyId }, keyId };
+  return { privateKey, publicKey, publicKeyBytes, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid: keyId }, keyId };
 }
 
 export async function loadSigningKey(db: Db, configuredPem: string | null): Promise<SigningKey> {

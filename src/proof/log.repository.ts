@@ -1,0 +1,144 @@
+// SQL of the transparency log: entries and their leaves, the hashes of perfect subtrees, the tree's
+// state and the signed checkpoints, and the audit's read of every leaf beside its record today.
+import type { Db } from '../platform/db/db.ts';
+import { LEAF_KINDS } from './leaves.ts';
+
+export interface LogStateRow extends Record<string, unknown> {
+  size: number;
+  root_hash: Buffer;
+  edge: unknown;
+  updated_at: Date;
+}
+
+export interface UnsequencedRow extends Record<string, unknown> {
+  id: number;
+  kind: string;
+  subject_id: string;
+  record: Record<string, unknown>;
+}
+
+export interface CheckpointRow extends Record<string, unknown> {
+  size: number;
+  root_hash: Buffer;
+  note: string;
+  created_at: Date;
+}
+
+export interface EntryRow extends Record<string, unknown> {
+  leaf_index: number | null;
+  kind: string;
+  subject_id: string;
+  record: Record<string, unknown>;
+  leaf: string | null;
+  recorded_at: Date;
+}
+
+/** One leaf as the audit sees it: its stored form, and whether its record still matches the table. */
+export interface AuditRow extends Record<string, unknown> {
+  leaf_index: number;
+  kind: string;
+  subject_id: string;
+  leaf: string;
+  leaf_hash: Buffer;
+  /** The leaf's text carries the entry's record. */
+  leaf_matches_record: boolean;
+  /** The source row exists and projects to the same record today. */
+  source_matches: boolean;
+}
+
+// The record of each kind as its source table holds it today (null when the row is gone).
+const CURRENT_RECORD = `CASE e.kind ${Object.entries(LEAF_KINDS)
+  .map(([kind, k]) => `WHEN '${kind}' THEN (SELECT ${k.projection} FROM ${k.table} WHERE ${k.key} = e.subject_id::${k.keyType})`)
+  .join(' ')} END`;
+
+export const logRepository = {
+  async state(db: Db, forUpdate = false): Promise<LogStateRow> {
+    const rows = await db.query<LogStateRow>(`SELECT size, root_hash, edge, updated_at FROM log_state WHERE id = 1${forUpdate ? ' FOR UPDATE' : ''}`);
+    return rows[0] as LogStateRow;
+  },
+
+  async unsequenced(db: Db, limit: number): Promise<UnsequencedRow[]> {
+    return db.query<UnsequencedRow>('SELECT id, kind, subject_id, record FROM log_entries WHERE leaf_index IS NULL ORDER BY id LIMIT $1', [limit]);
+  },
+
+  async assignLeaves(db: Db, ids: number[], indexes: number[], leaves: string[], hashes: Uint8Array[]): Promise<void> {
+    await db.query(
+      `UPDATE log_entries e SET leaf_index = v.leaf_index, leaf = v.leaf, leaf_hash = v.leaf_hash
+       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bytea[]) AS v(id, leaf_index, leaf, leaf_hash)
+       WHERE e.id = v.id`,
+      [ids, indexes, leaves, hashes],
+    );
+  },
+
+  async insertNodes(db: Db, levels: number[], indexes: number[], hashes: Uint8Array[]): Promise<void> {
+    await db.query('INSERT INTO log_nodes (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, indexes, hashes]);
+  },
+
+  async saveState(db: Db, size: number, rootHash: Uint8Array, edge: unknown, at: Date): Promise<void> {
+    await db.query('UPDATE log_state SET size = $1, root_hash = $2, edge = $3::jsonb, updated_at = $4 WHERE id = 1', [size, rootHash, JSON.stringify(edge), at]);
+  },
+
+  /** Hashes of perfect subtrees, keyed `level:idx`. */
+  async nodes(db: Db, wanted: ReadonlyArray<{ level: number; idx: number }>): Promise<Map<string, Buffer>> {
+    if (wanted.length === 0) return new Map();
+    const rows = await db.query<{ level: number; idx: number; hash: Buffer }>(
+      `SELECT n.level, n.idx, n.hash FROM log_nodes n
+       JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`,
+      [wanted.map((node) => node.level), wanted.map((node) => node.idx)],
+    );
+    return new Map(rows.map((row) => [`${row.level}:${Number(row.idx)}`, row.hash]));
+  },
+
+  async insertCheckpoint(db: Db, c: { size: number; rootHash: Uint8Array; note: string; at: Date }): Promise<CheckpointRow> {
+    const rows = await db.query<CheckpointRow>(
+      `INSERT INTO log_checkpoints (size, root_hash, note, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (size) DO UPDATE SET size = log_checkpoints.size RETURNING *`,
+      [c.size, c.rootHash, c.note, c.at],
+    );
+    return rows[0] as CheckpointRow;
+  },
+
+  async latestCheckpoint(db: Db): Promise<CheckpointRow | null> {
+    const rows = await db.query<CheckpointRow>('SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1');
+    return rows[0] ?? null;
+  },
+
+  async checkpoints(db: Db, limit: number, beforeSize: number | null): Promise<CheckpointRow[]> {
+    return db.query<CheckpointRow>('SELECT * FROM log_checkpoints WHERE ($2::bigint IS NULL OR size < $2) ORDER BY size DESC LIMIT $1', [limit, beforeSize]);
+  },
+
+  async entriesOf(db: Db, kind: string, subjectId: string): Promise<EntryRow[]> {
+    return db.query<EntryRow>('SELECT leaf_index, kind, subject_id, record, leaf, recorded_at FROM log_entries WHERE kind = $1 AND subject_id = $2 ORDER BY id', [kind, subjectId]);
+  },
+
+  async book(db: Db, id: string): Promise<{ id: string; code: string; enterprise_id: string; zone_id: string } | null> {
+    const rows = await db.query<{ id: string; code: string; enterprise_id: string; zone_id: string }>('SELECT id, code, enterprise_id, zone_id FROM books WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  },
+
+  /** A book's movements in the log below `size`, oldest first. */
+  async bookLeaves(db: Db, bookId: string, size: number): Promise<Array<{ leaf_index: number; leaf: string }>> {
+    return db.query<{ leaf_index: number; leaf: string }>(
+      `SELECT leaf_index, leaf FROM log_entries
+       WHERE kind = 'book.movement' AND record ->> 'book' = $1 AND leaf_index < $2 ORDER BY leaf_index`,
+      [bookId, size],
+    );
+  },
+
+  /** Leaves [from, to) with what the audit checks, in leaf order. */
+  async auditRange(db: Db, from: number, to: number): Promise<AuditRow[]> {
+    return db.query<AuditRow>(
+      `SELECT e.leaf_index, e.kind, e.subject_id, e.leaf, e.leaf_hash,
+              COALESCE((e.leaf::jsonb -> 'record') = e.record, false) AS leaf_matches_record,
+              COALESCE(${CURRENT_RECORD} = e.record, false) AS source_matches
+       FROM log_entries e WHERE e.leaf_index >= $1 AND e.leaf_index < $2 ORDER BY e.leaf_index`,
+      [from, to],
+    );
+  },
+
+  /** The record a leaf's source row projects to today, to name what differs. */
+  async currentRecord(db: Db, leafIndex: number): Promise<Record<string, unknown> | null> {
+    const rows = await db.query<{ current: Record<string, unknown> | null }>(`SELECT ${CURRENT_RECORD} AS current FROM log_entries e WHERE e.leaf_index = $1`, [leafIndex]);
+    return rows[0]?.current ?? null;
+  },
+};
