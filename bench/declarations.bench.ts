@@ -64,6 +64,16 @@ export function declarationBody(zoneId: string) {
   };
 }
 
+/** Every declaration released as soon as it is assessed: nothing sent to inspection at random, no rules. */
+export async function releaseEverythingAtOnce(admin: HttpClient): Promise<void> {
+  const current = (await admin.expect('GET', '/api/v1/administration')) as Record<string, unknown>;
+  const { version: _v, updatedAt: _u, ...settings } = current;
+  await admin.expect('PUT', '/api/v1/administration', {
+    ...settings,
+    selectivity: { ...(current.selectivity as object), randomRedShare: '0', randomYellowShare: '0', autoReleaseGreen: true, rules: [] },
+  });
+}
+
 /** Creates a zone, an enterprise trading in it and one of its users, all through the API; returns the user's client. */
 export async function setUp(url: string, adminPassword: string): Promise<{ trader: HttpClient; zoneId: string; username: string; password: string }> {
   const admin = await login(url, 'admin', adminPassword);

@@ -13,7 +13,7 @@ import { choosePostgres, startBenchApp } from './support/bench-app.ts';
 import { httpClient, login, stringField } from './support/http-client.ts';
 import { openLoop, type ScheduledRequest } from './support/open-loop.ts';
 import { runLoad } from './support/load.ts';
-import { setUp } from './declarations.bench.ts';
+import { releaseEverythingAtOnce, setUp } from './declarations.bench.ts';
 
 const RATE = 200;
 const WARMUP = 200;
@@ -45,13 +45,7 @@ async function measure(): Promise<Result[]> {
     await httpClient(server.url).expect('GET', '/health');
     const { trader, zoneId } = await setUp(server.url, server.adminPassword);
     const admin = await login(server.url, 'admin', server.adminPassword);
-    // Every declaration released at once: nothing at random, no rules.
-    const current = (await admin.expect('GET', '/api/v1/administration')) as Record<string, unknown>;
-    const { version: _v, updatedAt: _u, ...settings } = current;
-    await admin.expect('PUT', '/api/v1/administration', {
-      ...settings,
-      selectivity: { ...(current.selectivity as object), randomRedShare: '0', randomYellowShare: '0', autoReleaseGreen: true, rules: [] },
-    });
+    await releaseEverythingAtOnce(admin);
     const gate = await admin.expect('POST', `/api/v1/zones/${zoneId}/gates`, { code: 'BG1', name: 'Bench gate', kind: 'ROAD', direction: 'BOTH', latitude: 40.68, longitude: -74.02 });
     const gateId = stringField(gate, 'id', 'POST gate');
     const key = await admin.expect('POST', '/api/v1/api-keys', { name: 'Bench gate readers', role: 'zone_operator', zoneIds: [zoneId], scopes: ['gate-events:write'] });

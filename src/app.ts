@@ -27,8 +27,10 @@ import { registerRiskRoutes } from './risk/risk.routes.ts';
 import { registerAlertRoutes } from './alerts/alerts.routes.ts';
 import { registerInspectionRoutes } from './inspections/inspections.routes.ts';
 import { registerGateRoutes } from './gates/gates.routes.ts';
-import { registerProofRoutes } from './proof/proof.routes.ts';
 import { registerCctvRoutes } from './cctv/cctv.routes.ts';
+import { registerFeedRoutes } from './feeds/feeds.routes.ts';
+import { registerProofRoutes } from './proof/proof.routes.ts';
+import { registerCredentialRoutes } from './credentials/credentials.routes.ts';
 import { registerConsole } from './console/console.plugin.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -124,6 +126,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerGateRoutes(app, ctx);
   registerCctvRoutes(app, ctx);
   registerProofRoutes(app, ctx);
+  registerFeedRoutes(app, ctx);
+  registerCredentialRoutes(app, ctx);
   // Last: the console answers every GET path that nothing above claims.
   await registerConsole(app);
 

@@ -101,6 +101,16 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runRiskEvaluate(options);
     });
 
+  program
+    .command('verify-credential <credential-file>')
+    .description("Verify a credential offline against its issuer's DID document and, if given, its status list: VALID, REVOKED or INVALID")
+    .requiredOption('--did <file>', "the issuer's DID document (did.json)")
+    .option('--status <file>', 'the status list the credential names (vc+jwt)')
+    .action(async (file: string, options: { did: string; status?: string }) => {
+      const { runVerifyCredential } = await import('./credentials/credentials.cli.ts');
+      process.exitCode = await runVerifyCredential(file, options);
+    });
+
   const log = program.command('log').description('The transparency log of every movement and decision');
   log
     .command('audit')

@@ -22,6 +22,8 @@ import { createGatesService } from './gates/gates.service.ts';
 import { createCctvService } from './cctv/cctv.service.ts';
 import { loadSigningKey } from './platform/keys/signing-key.ts';
 import { createLogService } from './proof/log.service.ts';
+import { createFeedsService } from './feeds/feeds.service.ts';
+import { createCredentialsService } from './credentials/credentials.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -111,6 +113,8 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     cctv: createCctvService({ db, clock, reference, registry, alerts }),
     signingKey,
     log: createLogService({ db, clock, signingKey, origin: config.logOrigin }),
+    feeds: createFeedsService({ db, clock, signingKey, publicUrl: config.publicUrl }),
+    credentials: createCredentialsService({ db, clock, publicUrl: config.publicUrl, signingKey, reference, registry, declarations }),
   };
 }
 

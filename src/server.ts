@@ -14,6 +14,8 @@ const HOUR_MS = 3_600_000;
 const GATE_SETTLEMENT_EVERY_MS = 10_000;
 const LOG_SEQUENCE_EVERY_MS = 2_000;
 const LOG_CHECKPOINT_EVERY_MS = 60_000;
+const FEED_PROJECTION_EVERY_MS = 2_000;
+const FEED_DELIVERY_EVERY_MS = 5_000;
 
 export interface RunningServer {
   app: App;
@@ -70,6 +72,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
         // Entries get their leaves within seconds; a checkpoint is signed each minute the log grew.
         { everyMs: LOG_SEQUENCE_EVERY_MS, firstAfterMs: 1_000, run: async () => void (await ctx.log.sequence()), failure: 'sequencing the transparency log failed' },
         { everyMs: LOG_CHECKPOINT_EVERY_MS, firstAfterMs: 5_000, run: async () => void (await ctx.log.publish()), failure: 'publishing a checkpoint failed' },
+        // Partner feeds: new outbox events become signed items; due webhook batches are sent.
+        { everyMs: FEED_PROJECTION_EVERY_MS, firstAfterMs: 1_000, run: () => ctx.feeds.project(), failure: 'recording partner feed items failed' },
+        { everyMs: FEED_DELIVERY_EVERY_MS, firstAfterMs: 2_000, run: async () => void (await ctx.feeds.deliverDue()), failure: 'delivering partner feeds failed' },
       ],
       app.log,
     ),

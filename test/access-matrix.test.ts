@@ -2,7 +2,7 @@
 // table below, which is written out by hand from what a customs administration expects (officers
 // decide, auditors and analysts only read, enterprise users act for their own enterprise, admins
 // manage users, keys and the registry, zone operators manage their zones' gates and confirm that
-// goods have passed). Then the scoping that roles alone do not express: another enterprise's
+// goods have passed; partners, other administrations' API keys, read their feeds and nothing else). Then the scoping that roles alone do not express: another enterprise's
 // records, another zone's declarations, and API key scopes.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,42 @@ const POLICY = {
   'GET /api/v1/scans/{id}': RISK_READERS,
   'GET /api/v1/scans/{id}/image': RISK_READERS,
   'POST /api/v1/scans/{id}/reading': OFFICERS,
+  // partner feeds: the admin decides who is told what; a partner's key pulls its own items; anyone
+  // may fetch the public key that verifies them.
+  'POST /api/v1/feed-subscriptions': ['admin'],
+  'GET /api/v1/feed-subscriptions': ['admin'],
+  'GET /api/v1/feed-subscriptions/{id}': ['admin'],
+  'PATCH /api/v1/feed-subscriptions/{id}': ['admin'],
+  'DELETE /api/v1/feed-subscriptions/{id}': ['admin'],
+  'GET /api/v1/feed-subscriptions/{id}/deliveries': ['admin'],
+  'GET /api/v1/feeds/items': ['partner'],
+  'GET /api/v1/feeds/keys': 'public',
+  // verifiable documents: officers and the declaring enterprise issue (the administration signs what
+  // its records say), everyone reads within their scope, officers revoke, customs and auditors check
+  // other administrations' documents; whoever holds a document checks it without an account.
+  'POST /api/v1/credentials/certificates-of-origin': ['admin', 'customs_officer', 'enterprise_user'],
+  'POST /api/v1/credentials/release-notes': ['admin', 'customs_officer', 'enterprise_user'],
+  'GET /api/v1/credentials': EVERYONE,
+  'GET /api/v1/credentials/{id}': EVERYONE,
+  'GET /api/v1/credentials/{id}/qr.svg': EVERYONE,
+  'POST /api/v1/credentials/{id}/revocation': OFFICERS,
+  'POST /api/v1/credentials/external-verification': ['admin', 'customs_officer', 'auditor'],
+  'GET /api/v1/public/credential-schemas/{type}': 'public',
+  'GET /api/v1/public/status-lists/{id}': 'public',
+  'GET /api/v1/public/credentials/{id}': 'public',
+  'POST /api/v1/public/credentials/verification': 'public',
+  // the transparency log: checkpoints, the key and consistency proofs hold hashes only and are for
+  // anyone; entries and inclusion proofs name records (customs' readers); auditors sign checkpoints
+  // and audit; an enterprise gets its own book's proof bundle (scoping: below).
+  'GET /api/v1/transparency/checkpoint': 'public',
+  'GET /api/v1/transparency/checkpoints': 'public',
+  'POST /api/v1/transparency/checkpoints': ['admin', 'auditor'],
+  'GET /api/v1/transparency/key': 'public',
+  'GET /api/v1/transparency/proofs/consistency': 'public',
+  'GET /api/v1/transparency/proofs/inclusion': RISK_READERS,
+  'GET /api/v1/transparency/entries': RISK_READERS,
+  'POST /api/v1/transparency/audit': ['admin', 'auditor'],
+  'GET /api/v1/books/{id}/proof-bundle': EVERYONE,
 } as const satisfies Record<string, Policy>;
 
 type Route = keyof typeof POLICY;
@@ -286,6 +322,12 @@ interface World {
   /** The document-check task of d1, and a scan of a RED declaration's container. */
   taskA: string;
   scanA: string;
+  /** The partner's API key (zone A, feeds:read) and its subscription to zone A's container statuses. */
+  partnerKeyId: string;
+  partnerKey: string;
+  subscriptionA: string;
+  /** A release note of E1's released declaration in zone A. */
+  credentialE1: string;
 }
 
 /** The fields of a declaration that an amendment replaces. */
@@ -381,12 +423,19 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
     const alert = alerts.body.items.find((candidate: { subjectId: string }) => candidate.subjectId === passageId);
     return { passageId, alertId: alert.id as string };
   };
+  /** A fresh export of one of E1's smartphones, released at once (GREEN). */
+  const releasedExportOfE1 = async () => {
+    const response = await trader().post('/api/v1/declarations', declarationBody(w().zoneA.id, { type: 'EXPORT', bookId: w().bookE1, destinationCountry: 'DE', lines: [{ ...GREEN_LINE, quantity: '1', customsValue: '250.00' }] }));
+    if (response.status !== 201 || response.body.state !== 'RELEASED') throw new Error(`an export failed (${response.status}): ${JSON.stringify(response.body)}`);
+    return response.body.id as string;
+  };
   return {
     'POST /api/v1/auth/login': () => ({ url: '/api/v1/auth/login', body: { username: w().target.username, password: w().target.password } }),
     'POST /api/v1/auth/logout': async (who) => {
       // Log out a session of its own, so that the account's main session stays valid for later cells.
       const own = account(who);
-      return { url: '/api/v1/auth/logout', ...(own ? { client: await t.login(own.username, own.password) } : {}) };
+      // A partner has no session to open: it calls with its key.
+      return { url: '/api/v1/auth/logout', ...(own && who !== 'partner' ? { client: await t.login(own.username, own.password) } : {}) };
     },
     'GET /api/v1/auth/me': () => ({ url: '/api/v1/auth/me' }),
     'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
@@ -543,6 +592,8 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
     'GET /api/v1/events/stream': async (who) => {
       const own = account(who);
       if (!own) return { url: '/api/v1/events/stream', stream: true };
+      // A partner may not ask for a ticket either: it tries its key as a bearer token.
+      if (who === 'partner') return { url: '/api/v1/events/stream', stream: true, headers: { authorization: `Bearer ${w().partnerKey}` } };
       const ticket = await own.client.post('/api/v1/events/tickets');
       if (ticket.status !== 201) throw new Error(`asking for a stream ticket failed (${ticket.status}): ${JSON.stringify(ticket.body)}`);
       return { url: `/api/v1/events/stream?ticket=${ticket.body.ticket}`, stream: true };
@@ -624,6 +675,55 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
       if (scan.status !== 201) throw new Error(`uploading a scan failed (${scan.status}): ${JSON.stringify(scan.body)}`);
       return { url: `/api/v1/scans/${scan.body.id}/reading`, body: { reading: 'CLEAR', note: 'nothing dense' } };
     },
+    'POST /api/v1/feed-subscriptions': () => ({
+      url: '/api/v1/feed-subscriptions',
+      body: { apiKeyId: w().partnerKeyId, name: `Matrix ${unique()}`, kinds: ['certificate.issued'], zoneIds: [w().zoneA.id] },
+    }),
+    'GET /api/v1/feed-subscriptions': () => ({ url: '/api/v1/feed-subscriptions' }),
+    'GET /api/v1/feed-subscriptions/{id}': () => ({ url: `/api/v1/feed-subscriptions/${w().subscriptionA}` }),
+    'PATCH /api/v1/feed-subscriptions/{id}': () => ({ url: `/api/v1/feed-subscriptions/${w().subscriptionA}`, body: { name: `Zone A containers ${unique()}` } }),
+    'DELETE /api/v1/feed-subscriptions/{id}': async () => {
+      const doomed = await created(
+        t.admin.post('/api/v1/feed-subscriptions', { apiKeyId: w().partnerKeyId, name: `Doomed ${unique()}`, kinds: ['container.status'], zoneIds: [w().zoneA.id] }),
+        'feed subscription',
+      );
+      return { url: `/api/v1/feed-subscriptions/${doomed}` };
+    },
+    'GET /api/v1/feed-subscriptions/{id}/deliveries': () => ({ url: `/api/v1/feed-subscriptions/${w().subscriptionA}/deliveries` }),
+    'GET /api/v1/feeds/items': () => ({ url: '/api/v1/feeds/items?after=0' }),
+    'GET /api/v1/feeds/keys': () => ({ url: '/api/v1/feeds/keys' }),
+    'POST /api/v1/credentials/certificates-of-origin': async () => ({
+      url: '/api/v1/credentials/certificates-of-origin',
+      body: { declarationId: await releasedExportOfE1(), importingCountry: 'DE', lines: [{ lineNo: 1, originCriterion: 'CTH' }] },
+    }),
+    'POST /api/v1/credentials/release-notes': async () => ({ url: '/api/v1/credentials/release-notes', body: { declarationId: (await releasedOfE1()).declarationId } }),
+    'GET /api/v1/credentials': () => ({ url: '/api/v1/credentials' }),
+    'GET /api/v1/credentials/{id}': () => ({ url: `/api/v1/credentials/${w().credentialE1}` }),
+    'GET /api/v1/credentials/{id}/qr.svg': () => ({ url: `/api/v1/credentials/${w().credentialE1}/qr.svg` }),
+    'POST /api/v1/credentials/{id}/revocation': async () => ({
+      url: `/api/v1/credentials/${await created(t.admin.post('/api/v1/credentials/release-notes', { declarationId: (await releasedOfE1()).declarationId }), 'release note')}/revocation`,
+      body: { reason: 'issued in error' },
+    }),
+    'POST /api/v1/credentials/external-verification': async () => ({
+      url: '/api/v1/credentials/external-verification',
+      body: { token: (await t.admin.get(`/api/v1/credentials/${w().credentialE1}`)).body.token, didDocument: (await t.anonymous.get('/.well-known/did.json')).body },
+    }),
+    'GET /api/v1/public/credential-schemas/{type}': () => ({ url: '/api/v1/public/credential-schemas/CertificateOfOrigin' }),
+    'GET /api/v1/public/status-lists/{id}': () => ({ url: '/api/v1/public/status-lists/1' }),
+    'GET /api/v1/public/credentials/{id}': () => ({ url: `/api/v1/public/credentials/${w().credentialE1}` }),
+    'POST /api/v1/public/credentials/verification': async () => ({
+      url: '/api/v1/public/credentials/verification',
+      body: { token: (await t.admin.get(`/api/v1/credentials/${w().credentialE1}`)).body.token },
+    }),
+    'GET /api/v1/transparency/checkpoint': () => ({ url: '/api/v1/transparency/checkpoint' }),
+    'GET /api/v1/transparency/checkpoints': () => ({ url: '/api/v1/transparency/checkpoints' }),
+    'POST /api/v1/transparency/checkpoints': () => ({ url: '/api/v1/transparency/checkpoints' }),
+    'GET /api/v1/transparency/key': () => ({ url: '/api/v1/transparency/key' }),
+    'GET /api/v1/transparency/proofs/consistency': async () => ({ url: `/api/v1/transparency/proofs/consistency?from=1&to=${(await t.ctx.log.publish()).size}` }),
+    'GET /api/v1/transparency/proofs/inclusion': async () => ({ url: `/api/v1/transparency/proofs/inclusion?leafIndex=0&treeSize=${(await t.ctx.log.publish()).size}` }),
+    'GET /api/v1/transparency/entries': () => ({ url: '/api/v1/transparency/entries?kind=book.movement&subjectId=1' }),
+    'POST /api/v1/transparency/audit': async () => ({ url: '/api/v1/transparency/audit', body: { checkpoint: (await t.ctx.log.publish()).note } }),
+    'GET /api/v1/books/{id}/proof-bundle': () => ({ url: `/api/v1/books/${w().bookE1}/proof-bundle` }),
     // A fresh declaration of zone A under inspection for each call: a result is recorded once.
     'POST /api/v1/declarations/{id}/inspection-result': async () => {
       const id = await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED');
@@ -649,6 +749,7 @@ function booksOfE1(world: () => World): ByIdCase[] {
     { name: "GET E1's annual report", method: 'GET', url: book(`/annual-report?year=${new Date().getUTCFullYear()}`) },
     { name: "GET E1's stock reports", method: 'GET', url: book('/stock-reports') },
     { name: "GET E1's reconciliations", method: 'GET', url: book('/reconciliations') },
+    { name: "GET E1's proof bundle", method: 'GET', url: book('/proof-bundle') },
     { name: "GET E1's lot", method: 'GET', url: () => `/api/v1/lots/${world().lotE1}` },
     { name: "GET E1's lot trace", method: 'GET', url: () => `/api/v1/lots/${world().lotE1}/trace` },
     { name: "GET E1's stock report", method: 'GET', url: () => `/api/v1/stock-reports/${world().stockReportE1}` },
@@ -673,9 +774,9 @@ describe('access matrix', () => {
   let listening: Promise<string> | undefined;
 
   /** Opens an event stream over real HTTP, waits until it is live (or refused), and closes it. */
-  async function beginStream(url: string): Promise<ApiResponse> {
+  async function beginStream(url: string, headers: Record<string, string> = {}): Promise<ApiResponse> {
     listening ??= t.app.listen({ port: 0, host: '127.0.0.1' });
-    const stream = await openEventStream(await listening, url);
+    const stream = await openEventStream(await listening, url, headers);
     if (stream.status === 200) await stream.next((message) => message.event === 'ready');
     stream.close();
     return { status: stream.status, body: stream.body, headers: Object.fromEntries(stream.headers) };
@@ -725,6 +826,13 @@ describe('access matrix', () => {
     });
     if (settings.status !== 200) throw new Error(`setting selectivity failed: ${JSON.stringify(settings.body)}`);
 
+    const partner = await t.admin.post('/api/v1/api-keys', { name: `Partner ${unique()}`, role: 'partner', zoneIds: [zoneA.id], scopes: ['feeds:read'] });
+    if (partner.status !== 201) throw new Error(`creating a partner's API key failed (${partner.status}): ${JSON.stringify(partner.body)}`);
+    const [partnerKeyId, partnerKey] = [partner.body.id as string, partner.body.key as string];
+    const subscriptionA = await created(
+      t.admin.post('/api/v1/feed-subscriptions', { apiKeyId: partnerKeyId, name: 'Zone A containers', kinds: ['container.status'], zoneIds: [zoneA.id] }),
+      'feed subscription',
+    );
     const accounts: Record<Role, Account> = {
       admin: await createAccount(t, 'admin'),
       customs_officer: await createAccount(t, 'customs_officer', { zoneIds: [zoneA.id] }),
@@ -732,6 +840,8 @@ describe('access matrix', () => {
       auditor: await createAccount(t, 'auditor'),
       zone_operator: await createAccount(t, 'zone_operator', { zoneIds: [zoneA.id] }),
       enterprise_user: await createAccount(t, 'enterprise_user', { enterpriseId: e1 }),
+      // A partner is another administration's API key, never a user: its account is the key.
+      partner: { id: partnerKeyId, username: '', password: '', client: t.client(partnerKey) },
     };
     const trader2 = await createAccount(t, 'enterprise_user', { enterpriseId: e2 });
     const officerB = await createAccount(t, 'customs_officer', { zoneIds: [zoneB.id] });
@@ -807,11 +917,13 @@ describe('access matrix', () => {
     const redTask = (await t.admin.get(`/api/v1/inspections?declarationId=${redE1}`)).body.items[0].id as string;
     const scanA = await created(t.admin.post(`/api/v1/inspections/${redTask}/scans?kind=XRAY&scannerId=NII-1`, PNG, { 'content-type': 'image/png' }), 'scan');
     const alertA = (await t.admin.get('/api/v1/alerts?kind=GATE_HOLD')).body.items.find((alert: { subjectId: string }) => alert.subjectId === passageA).id as string;
+    const credentialE1 = await created(trader1.post('/api/v1/credentials/release-notes', { declarationId: released }), 'release note');
 
     world = {
       ...{ zoneA, zoneB, gateA, gateB, e1, e2, bookE1, bookE2, itemE1, itemE1b, itemE2, d1, d2, d2b, d2bReleased, accounts, trader2, officerB, target },
       ...{ lotE1, processingBookE1, bomE1, processingE1, billE1, stockReportE1: upload.body.id as string, reconciliationE1: upload.body.reconciliation.id as string },
-      ...{ ruleId, modelId, passE1, passageA, alertA, cameraA, taskA, scanA },
+      ...{ ruleId, modelId, passE1, passageA, alertA, cameraA, taskA, scanA, partnerKeyId, partnerKey, subscriptionA },
+      credentialE1,
     };
   }, 120_000);
   afterAll(() => t.close());
@@ -829,7 +941,7 @@ describe('access matrix', () => {
 
     it.each(named(cells, (cell) => cell.name))('%s', async (_name, { who, expected }) => {
       const call = await calls[route](who);
-      const response = call.stream ? await beginStream(call.url) : await send(call.client ?? clientOf(who), method, call.url, call.body, call.headers);
+      const response = call.stream ? await beginStream(call.url, call.headers) : await send(call.client ?? clientOf(who), method, call.url, call.body, call.headers);
       if (expected === '401') expectUnauthenticated(response);
       else if (expected === '403') expectForbidden(response);
       else expectAllowed(response);
@@ -883,6 +995,8 @@ describe('access matrix', () => {
       { name: "GET E1's bill", method: 'GET', url: () => `/api/v1/bills/${w().billE1}` },
       { name: "GET E1's gate pass", method: 'GET', url: () => `/api/v1/gate-passes/${w().passE1}` },
       { name: "cancel E1's gate pass", method: 'POST', url: () => `/api/v1/gate-passes/${w().passE1}/cancellation`, body: () => ({ reason: 'not mine' }) },
+      { name: "GET E1's credential", method: 'GET', url: () => `/api/v1/credentials/${w().credentialE1}` },
+      { name: "GET the QR code of E1's credential", method: 'GET', url: () => `/api/v1/credentials/${w().credentialE1}/qr.svg` },
       { name: "GET the consumption of E1's processing declaration", method: 'GET', url: () => `/api/v1/declarations/${w().processingE1}/consumption` },
       { name: "GET the consumption of E1's processing book", method: 'GET', url: () => `/api/v1/books/${w().processingBookE1}/consumption` },
       {
@@ -932,6 +1046,7 @@ describe('access matrix', () => {
       { name: 'bills of materials', url: () => '/api/v1/boms', own: () => '', theirs: () => [w().bomE1] },
       { name: 'enterprises', url: () => '/api/v1/enterprises', own: () => w().e2, theirs: () => [w().e1] },
       { name: 'enterprises of zone A', url: () => `/api/v1/enterprises?zoneId=${w().zoneA.id}`, own: () => w().e2, theirs: () => [w().e1] },
+      { name: 'credentials', url: () => '/api/v1/credentials', own: () => '', theirs: () => [w().credentialE1] },
     ];
 
     it.each(named(lists, (c) => `E2's list of ${c.name} never contains E1's records`))('%s', async (_name, { url, own, theirs }) => {
@@ -989,6 +1104,8 @@ describe('access matrix', () => {
       { name: "GET a camera of zone A", method: 'GET', url: () => `/api/v1/cameras/${w().cameraA}` },
       { name: "GET an alert of zone A", method: 'GET', url: () => `/api/v1/alerts/${w().alertA}` },
       { name: "acknowledge an alert of zone A", method: 'POST', url: () => `/api/v1/alerts/${w().alertA}/acknowledgement`, body: () => ({ note: 'not my zone' }) },
+      { name: "GET a credential of zone A", method: 'GET', url: () => `/api/v1/credentials/${w().credentialE1}` },
+      { name: "revoke a credential of zone A", method: 'POST', url: () => `/api/v1/credentials/${w().credentialE1}/revocation`, body: () => ({ reason: 'not my zone' }) },
     ];
 
     it.each(named(byId, (c) => `${c.name} → 404 NOT_FOUND`))('%s', async (_name, { method, url, body }) => {

@@ -14,6 +14,8 @@ const KEY_PREFIX = 'cdn_k_';
 /** Failed logins in a row before an account is locked for LOCK_SECONDS. */
 const LOCK_AFTER = 5;
 const LOCK_SECONDS = 300;
+/** Partners are other administrations' machine clients: an API key, never a person's account. */
+const PARTNER_IS_A_KEY = 'partner is a role for API keys of partner administrations, not for users';
 
 export const API_KEY_SCOPES = [
   'declarations:write',
@@ -23,6 +25,7 @@ export const API_KEY_SCOPES = [
   'cctv:write',
   'payments:write',
   'scans:write',
+  'feeds:read',
 ] as const;
 
 export function presentUser(row: UserRow) {
@@ -111,6 +114,7 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
   async function createUser(tx: Db, input: UserInput) {
     const errors = new FieldErrors();
     await checkScope(tx, input.role, input.enterpriseId ?? null, input.zoneIds ?? null, errors);
+    if (input.role === 'partner') errors.add('/role', PARTNER_IS_A_KEY);
     if (await repo.findUserByUsername(tx, input.username)) errors.add('/username', 'is already taken');
     errors.throwIfAny();
     const row = await repo.insertUser(tx, {
@@ -236,6 +240,7 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
       const enterpriseId = patch.enterpriseId !== undefined ? patch.enterpriseId : current.enterprise_id;
       const zoneIds = patch.zoneIds !== undefined ? patch.zoneIds : current.zone_ids;
       await checkScope(tx, role, enterpriseId, zoneIds, errors);
+      if (patch.role === 'partner') errors.add('/role', PARTNER_IS_A_KEY);
       errors.throwIfAny();
       const row = await repo.updateUser(tx, id, {
         ...patch,

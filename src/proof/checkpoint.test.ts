@@ -148,13 +148,16 @@ describe('strict reading', () => {
   const note = signedCheckpoint();
   const [body, line] = note.split('\n\n') as [string, string];
   const withBody = (text: string): string => `${text}\n\n${line}`;
-  /** The same 32 bytes, spelled with one of the two unused low bits of the last character set. */
+  /** The same bytes, spelled with an unused low bit of the last character before the padding set. */
   const withPaddingBitSet = (base64: string): string => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-    const spelled = `${base64.slice(0, 42)}${alphabet[alphabet.indexOf(base64[42]!) + 1]}=`;
+    const last = base64.indexOf('=') - 1;
+    const spelled = `${base64.slice(0, last)}${alphabet[alphabet.indexOf(base64[last]!) + 1]}${base64.slice(last + 1)}`;
+    expect(spelled).not.toBe(base64);
     expect(Buffer.from(spelled, 'base64')).toEqual(Buffer.from(base64, 'base64'));
     return spelled;
   };
+  const signatureBase64 = line.trimEnd().split(' ')[2]!;
 
   it.each([
     ['a size with a leading zero', withBody(`${ORIGIN}\n03\n${rootBase64}`)],
@@ -177,6 +180,7 @@ describe('strict reading', () => {
     ['text after the signatures', `${note}Unexpected line.\n`],
     ['a hyphen instead of the em dash', note.replace('\u2014 ', '- ')],
     ['a key name with a plus', note.replace(`\u2014 ${ORIGIN} `, `\u2014 a+b `)],
+    ['a signature spelled with non-zero padding bits', note.replace(signatureBase64, withPaddingBitSet(signatureBase64))],
     ['a signature that is not base64', note.replace(/ [A-Za-z0-9+/=]+\n$/, ' not base64!\n')],
     ['a signature too short to hold a key id', note.replace(/ [A-Za-z0-9+/=]+\n$/, ' AAAA\n')],
     ['carriage returns', note.replace(/\n/g, '\r\n')],

@@ -15,7 +15,7 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
 import { AppError, FieldErrors } from '../platform/errors.ts';
 import { type Hash, HASH_SIZE, hashFromBase64, hashToBase64, isHash } from './merkle.ts';
 
-/** Signature type byte of Ed25519 in the signed-note registry. */
+/** Signature type byte of Ed25519 among the signed-note signature types. */
 const ED25519_SIGNATURE_TYPE = 0x01;
 const ED25519_PUBLIC_KEY_SIZE = 32;
 const KEY_ID_SIZE = 4;

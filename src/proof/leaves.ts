@@ -75,6 +75,21 @@ export const LEAF_KINDS = {
     projection: `jsonb_build_object('declaration', declaration_id::text, 'version', declaration_version, 'kind', kind,
       'outcome', outcome, 'reason', outcome_reason, 'label', label, 'by', decided_by::text, 'at', ${time('decided_at')})`,
   },
+  'credential.issued': {
+    table: 'credentials',
+    key: 'id',
+    keyType: 'uuid',
+    // The signed token by its hash: the leaf proves which document was issued without carrying it.
+    projection: `jsonb_build_object('type', type, 'declaration', declaration_id::text, 'enterprise', enterprise_id::text, 'zone', zone_id::text,
+      'statusList', status_list_id, 'statusIndex', status_list_index, 'tokenSha256', encode(sha256(convert_to(token, 'UTF8')), 'hex'),
+      'by', issued_by::text, 'at', ${time('issued_at')})`,
+  },
+  'credential.revoked': {
+    table: 'credentials',
+    key: 'id',
+    keyType: 'uuid',
+    projection: `jsonb_build_object('by', revoked_by::text, 'reason', revocation_reason, 'at', ${time('revoked_at')})`,
+  },
 } as const satisfies Record<string, LeafKind>;
 
 export type LeafKindName = keyof typeof LEAF_KINDS;

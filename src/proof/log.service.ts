@@ -143,9 +143,12 @@ export function createLogService(deps: LogDeps) {
     return present(await repo.insertCheckpoint(db, { size, rootHash: state.root_hash, note, at: clock.now() }));
   }
 
+  // The tree only grows: a size once seen needs no read to accept a proof request within it.
+  let knownSize = 0;
   async function treeSizeAtMost(size: number, field: string): Promise<void> {
-    const state = await repo.state(db);
-    if (size > Number(state.size)) throw new AppError('VALIDATION_FAILED', `The log holds ${Number(state.size)} leaves`, [{ path: field, message: `must be at most ${Number(state.size)}` }]);
+    if (size <= knownSize) return;
+    knownSize = Number((await repo.state(db)).size);
+    if (size > knownSize) throw new AppError('VALIDATION_FAILED', `The log holds ${knownSize} leaves`, [{ path: field, message: `must be at most ${knownSize}` }]);
   }
 
   return {
@@ -215,28 +218,42 @@ export function createLogService(deps: LogDeps) {
       const { size, rootHash } = parseSignedCheckpoint(checkpointNote).checkpoint;
       const report = (leavesChecked: number, problem: AuditReport['problem']): AuditReport => ({ ok: problem === null, checkpointSize: size, leavesChecked, problem });
       if (!checked) return report(0, { leafIndex: null, kind: null, subjectId: null, message: 'the checkpoint is not signed by this key', fields: [] });
+      // The records are compared in the database (one join per kind) while the leaves stream through
+      // here in order, the next batch read while this one is hashed; the earliest problem is reported.
+      const changedRecord = repo.firstChangedRecord(db, size);
       const tree = CompactRange.empty();
-      for (let from = 0; from < size; from += AUDIT_BATCH) {
-        const to = Math.min(size, from + AUDIT_BATCH);
-        const rows = await repo.auditRange(db, from, to);
+      let broken: { leafIndex: number; problem: NonNullable<AuditReport['problem']> } | null = null;
+      let next = repo.leafRange(db, 0, Math.min(size, AUDIT_BATCH));
+      for (let from = 0; from < size && !broken; from += AUDIT_BATCH) {
+        const rows = await next;
+        if (from + AUDIT_BATCH < size) next = repo.leafRange(db, from + AUDIT_BATCH, Math.min(size, from + 2 * AUDIT_BATCH));
         for (const row of rows) {
           const leafIndex = Number(row.leaf_index);
-          const where = { leafIndex, kind: row.kind, subjectId: row.subject_id };
-          if (leafIndex !== tree.size) return report(tree.size, { leafIndex: tree.size, kind: null, subjectId: null, message: `leaf ${tree.size} is missing from the log`, fields: [] });
+          if (leafIndex !== tree.size) break;
           const hash = leafHash(Buffer.from(row.leaf, 'utf8'));
-          if (!hashesEqual(hash, row.leaf_hash) || !row.leaf_matches_record) {
-            return report(leafIndex, { ...where, message: `leaf ${leafIndex} (${row.kind} ${row.subject_id}) was changed in the log`, fields: [] });
-          }
-          if (!row.source_matches) {
-            const logged = (JSON.parse(row.leaf) as { record: Record<string, unknown> }).record;
-            const now = await repo.currentRecord(db, leafIndex);
-            const message = now ? `${row.kind} ${row.subject_id} differs from its leaf ${leafIndex}` : `${row.kind} ${row.subject_id} of leaf ${leafIndex} is gone from its table`;
-            return report(leafIndex, { ...where, message, fields: differences(logged, now) });
+          if (!hashesEqual(hash, row.leaf_hash)) {
+            const { kind, id } = JSON.parse(row.leaf) as { kind: string; id: string };
+            broken = { leafIndex, problem: { leafIndex, kind, subjectId: id, message: `leaf ${leafIndex} (${kind} ${id}) was changed in the log`, fields: [] } };
+            break;
           }
           tree.append(hash);
         }
-        if (tree.size < to) return report(tree.size, { leafIndex: tree.size, kind: null, subjectId: null, message: `leaf ${tree.size} is missing from the log`, fields: [] });
+        if (!broken && tree.size < Math.min(size, from + AUDIT_BATCH)) {
+          broken = { leafIndex: tree.size, problem: { leafIndex: tree.size, kind: null, subjectId: null, message: `leaf ${tree.size} is missing from the log`, fields: [] } };
+        }
       }
+      await next.catch(() => undefined);
+      const changed = await changedRecord;
+      if (changed && (!broken || Number(changed.leaf_index) < broken.leafIndex)) {
+        const leafIndex = Number(changed.leaf_index);
+        const [row] = await repo.leafRange(db, leafIndex, leafIndex + 1);
+        const logged = (JSON.parse(row?.leaf ?? '{}') as { record?: Record<string, unknown> }).record ?? {};
+        const now = await repo.currentRecord(db, leafIndex);
+        const what = `${changed.kind} ${changed.subject_id}`;
+        const message = now ? `${what} differs from its leaf ${leafIndex}` : `${what} of leaf ${leafIndex} is gone from its table`;
+        return report(leafIndex, { leafIndex, kind: changed.kind, subjectId: changed.subject_id, message, fields: differences(logged, now) });
+      }
+      if (broken) return report(broken.leafIndex, broken.problem);
       if (!hashesEqual(tree.root(), rootHash)) {
         return report(size, { leafIndex: null, kind: null, subjectId: null, message: `the leaves do not hash to the checkpoint's root (${size} leaves)`, fields: [] });
       }

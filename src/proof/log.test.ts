@@ -2,8 +2,7 @@
 // movement and decision becomes a leaf; checkpoints are signed; inclusion and consistency proofs
 // verify; the audit passes on an honest database and names the record a direct SQL change altered;
 // a book's proof bundle verifies offline.
-import { generateKeyPairSync } from 'node:crypto';
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from '../../test/support/test-app.ts';
 import { createEnterprise, createUser, createZone, declarationBody } from '../../test/support/factories.ts';
@@ -116,6 +115,20 @@ describe('transparency log', () => {
     expect(verifyConsistency(first.size, second.size, consistency.body.proof.map(b64), b64(second.rootHash), b64(first.rootHash))).toBe(false);
   });
 
+  it('records each document issued and revoked, with the hash of the signed token', async () => {
+    const declarationId = await admitted();
+    const issued = await trader.post('/api/v1/credentials/release-notes', { declarationId });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    expect((await officer.post(`/api/v1/credentials/${issued.body.id}/revocation`, { reason: 'issued in error' })).status).toBe(200);
+    await checkpoint();
+    const entriesOf = async (kind: string) => (await auditor.get(`/api/v1/transparency/entries?kind=${kind}&subjectId=${issued.body.id}`)).body.items;
+    const [issue] = await entriesOf('credential.issued');
+    expect(issue.record).toMatchObject({ type: 'ReleaseNote', declaration: declarationId, tokenSha256: createHash('sha256').update(issued.body.token).digest('hex') });
+    const [revocation] = await entriesOf('credential.revoked');
+    expect(revocation.record).toMatchObject({ reason: 'issued in error' });
+    expect(revocation.leafIndex).toBeGreaterThan(issue.leafIndex);
+  });
+
   it('refuses proofs beyond the tree, and keeps records out of reach of traders and the public', async () => {
     const size = (await checkpoint()).size;
     const beyond = await auditor.get(`/api/v1/transparency/proofs/inclusion?leafIndex=0&treeSize=${size + 1000}`);
@@ -173,6 +186,10 @@ describe('transparency log', () => {
     expect(rewritten.ok).toBe(false);
     expect(rewritten.problem.message).toMatch(/differs from its leaf|checkpoint's root/);
     await t.ctx.db.query(`UPDATE log_entries SET leaf = $2::text, record = ($2::text)::jsonb -> 'record', leaf_hash = $3 WHERE id = $1`, [entry?.id, entry?.leaf, Buffer.from(leafHash(Buffer.from(entry?.leaf ?? '')))]);
+
+    // A leaf deleted from the log is missed where it was.
+    const [gone] = await t.ctx.db.query<{ leaf_index: number }>(`DELETE FROM log_entries WHERE leaf_index = (SELECT max(leaf_index) FROM log_entries WHERE leaf_index < $1) RETURNING leaf_index`, [kept.size]);
+    expect((await audit({ checkpoint: kept.note })).body).toMatchObject({ ok: false, problem: { leafIndex: Number(gone?.leaf_index), message: `leaf ${Number(gone?.leaf_index)} is missing from the log` } });
 
     // A checkpoint signed by someone else is refused before anything is read.
     const stranger = verifierKey('someone', generateKeyPairSync('ed25519').publicKey);

@@ -98,7 +98,7 @@ export function hashFromBase64(text: string): Hash | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Integer helpers over safe integers
+// Arithmetic over safe integers
 
 function isCount(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0;
@@ -136,7 +136,7 @@ function isPowerOfTwo(n: number): boolean {
  * size is one, and so is every interval a proof ever needs the hash of.
  */
 export function isValidSubtree(start: number, end: number): boolean {
-  return isCount(start) && isCount(end) && start <= end;
+  return isCount(start) && isCount(end) && start <= end && start % bitCeil(end - start) === 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 // Who is calling, and what they may see. Every service receives a Principal and applies its scope:
 // enterprise users see only their own enterprise; zone-scoped staff only their zones.
 
-export const ROLES = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user'] as const;
+export const ROLES = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles on the administration's side, who may read across enterprises (within their zones). */
 export const STAFF_ROLES: readonly Role[] = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator'];
-export const ALL_ROLES: readonly Role[] = ROLES;
+/**
+ * Every role of Cordon's own users and machines. Not `partner`: another administration's machine
+ * client reads its feed (src/feeds/) and nothing else, not even what is open to everyone signed in.
+ */
+export const ALL_ROLES: readonly Role[] = ROLES.filter((role) => role !== 'partner');
 
 export interface Principal {
   kind: 'user' | 'api_key';

@@ -11,8 +11,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const ROLES = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user'] as const;
+export const ROLES = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
+/** Roles a person's account may have: a partner administration calls with an API key only. */
+export const USER_ROLES: readonly Role[] = ROLES.filter((role) => role !== 'partner');
 
 export const ROLE_NAMES: Record<Role, string> = {
   admin: 'Administrator',
@@ -21,6 +23,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   auditor: 'Auditor',
   zone_operator: 'Zone operator',
   enterprise_user: 'Enterprise user',
+  partner: 'Partner administration',
 };
 
 export interface Principal {
@@ -559,7 +562,7 @@ export interface UserInput {
 
 export type UserChange = Partial<Omit<UserInput, 'username'>> & { active?: boolean };
 
-export const API_KEY_SCOPES = ['declarations:write', 'stock-reports:write', 'gate-events:write', 'telemetry:write', 'cctv:write', 'payments:write', 'scans:write'] as const;
+export const API_KEY_SCOPES = ['declarations:write', 'stock-reports:write', 'gate-events:write', 'telemetry:write', 'cctv:write', 'payments:write', 'scans:write', 'feeds:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export interface ApiKey {

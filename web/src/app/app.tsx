@@ -5,7 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import type { Principal } from '../api/types.ts';
 import { ToastProvider } from '../components/toasts.tsx';
 import { Loading } from '../components/ui.tsx';
-import { canManageUsers, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
+import { canManageUsers, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canReadTransparencyLog, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
 import { LiveProvider } from '../live/live.tsx';
 import { BookPage } from '../pages/book.page.tsx';
 import { BooksPage } from '../pages/books.page.tsx';
@@ -23,6 +23,7 @@ import { RiskRulePage } from '../pages/risk-rule.page.tsx';
 import { SettingsPage } from '../pages/settings.page.tsx';
 import { TariffPage } from '../pages/tariff.page.tsx';
 import { UsersPage } from '../pages/users.page.tsx';
+import { VerifyDocumentPage, VerifyPastedPage } from '../pages/verify.page.tsx';
 import { DirectoryProvider, SessionProvider, useSessionState } from './session.tsx';
 import { Shell } from './shell.tsx';
 
@@ -35,6 +36,7 @@ const GatePassagePage = lazy(() => import('../pages/gate-passage.page.tsx'));
 const InspectionsPage = lazy(() => import('../pages/inspections.page.tsx'));
 const InspectionPage = lazy(() => import('../pages/inspection.page.tsx'));
 const CctvPage = lazy(() => import('../pages/cctv.page.tsx'));
+const TransparencyPage = lazy(() => import('../pages/transparency.page.tsx'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { session, restoring } = useSessionState();
@@ -72,6 +74,9 @@ export function App() {
         <SessionProvider>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            {/* Public: whoever holds a document checks it without an account. */}
+            <Route path="/verify" element={<VerifyPastedPage />} />
+            <Route path="/verify/:id" element={<VerifyDocumentPage />} />
             <Route element={<SignedIn />}>
               <Route index element={<Navigate to="/dashboard" replace />} />
               <Route path="dashboard" element={lazyPage(<DashboardPage />)} />
@@ -98,6 +103,7 @@ export function App() {
               <Route path="inspections" element={guarded(canReadInspections, 'read the inspections of the zones', lazyPage(<InspectionsPage />))} />
               <Route path="inspections/:id" element={guarded(canReadInspections, 'read inspection tasks', lazyPage(<InspectionPage />))} />
               <Route path="cctv" element={guarded(canReadCctv, 'read the CCTV evidence of the zones', lazyPage(<CctvPage />))} />
+              <Route path="transparency" element={guarded(canReadTransparencyLog, 'read the transparency log', lazyPage(<TransparencyPage />))} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -42,3 +42,7 @@ export const canWriteCameras = has(['admin', 'zone_operator']);
 /** Keeping a camera's snapshots for an investigation is a customs decision: HOLD_PLACERS. */
 export const canPlaceCctvHolds = has(['admin', 'customs_officer']);
 export const canEditCctvPolicy = has(['admin']);
+/** The transparency log's entries and inclusion proofs name records: LOG_READERS on the server. */
+export const canReadTransparencyLog = has(['admin', 'customs_officer', 'risk_analyst', 'auditor']);
+/** Signing a checkpoint on demand and auditing the log against a kept one: AUDITORS on the server. */
+export const canAuditTransparencyLog = has(['admin', 'auditor']);

@@ -23,6 +23,7 @@ import { formatDate, formatShortDateTime, formatDecimal, formatMoney, humanize, 
 import { canUploadStockReports } from '../lib/rights.ts';
 import { readTextFile, sendText } from '../lib/upload.ts';
 import { useResource } from '../lib/use-resource.ts';
+import { BookProofBundle } from './book-proof-bundle.tsx';
 
 const TABS = [
   ['stock', 'Stock'],
@@ -594,6 +595,7 @@ export function BookPage() {
           ) : null
         }
       />
+      <BookProofBundle book={b} />
       <div className="tabs" role="tablist" aria-label="Book views">
         {TABS.map(([key, label]) => (
           <button

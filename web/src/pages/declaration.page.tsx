@@ -16,6 +16,7 @@ import { canReadInspections, canSeeTargeting } from '../lib/rights.ts';
 import { DeclarationGatePasses, hasGatePasses } from './declaration-gate-passes.tsx';
 import { DeclarationInspections } from './declaration-inspections.tsx';
 import { DeclarationRiskPanel } from './declaration-risk.tsx';
+import { DeclarationDocuments } from './declaration-documents.tsx';
 
 interface ActionSpec {
   label: string;
@@ -296,6 +297,7 @@ export function DeclarationPage() {
       </Section>
 
       {hasGatePasses(d) ? <DeclarationGatePasses key={`${d.id}:${d.state}`} declaration={d} /> : null}
+      <DeclarationDocuments key={`documents-${d.id}`} declaration={d} />
 
       <div className="grid-2">
         <Section title="History" id="history">

@@ -7,6 +7,7 @@ import {
   API_KEY_SCOPES,
   ROLE_NAMES,
   ROLES,
+  USER_ROLES,
   type ApiKey,
   type ApiKeyCreated,
   type Page,
@@ -61,7 +62,7 @@ function ScopeFields({ scope, onChange, errors, prefix }: { scope: Scope; onChan
     <>
       <Field path={`${prefix}/role`} label="Role" error={errors[`${prefix}/role`]} required>
         <select value={scope.role} onChange={(e) => onChange({ ...scope, role: e.target.value as Role })}>
-          {ROLES.map((role) => (
+          {(prefix === '/key' ? ROLES : USER_ROLES).map((role) => (
             <option key={role} value={role}>
               {ROLE_NAMES[role]}
             </option>
@@ -363,7 +364,7 @@ function UsersSection() {
           Role
           <select value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="">Any role</option>
-            {ROLES.map((r) => (
+            {USER_ROLES.map((r) => (
               <option key={r} value={r}>
                 {ROLE_NAMES[r]}
               </option>

@@ -1,0 +1,168 @@
+// SQL of credentials and their status lists: issue (allocating a list index that is never reused),
+// list within a scope, revoke, and the revoked indexes and signed token of a list. Credential rows
+// are never deleted.
+import type { Db } from '../platform/db/db.ts';
+import { recordLeaves } from '../proof/leaves.ts';
+
+export interface CredentialRow extends Record<string, unknown> {
+  id: string;
+  type: string;
+  declaration_id: string | null;
+  declaration_reference: string | null;
+  enterprise_id: string;
+  zone_id: string;
+  status_list_id: number;
+  status_list_index: number;
+  credential: Record<string, unknown>;
+  token: string;
+  issued_at: Date;
+  issued_by: string;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+}
+
+export interface StatusListRow extends Record<string, unknown> {
+  id: number;
+  purpose: string;
+  size: number;
+  next_index: number;
+  token: string | null;
+  signed_as: string | null;
+  signed_at: Date | null;
+  revision: number;
+}
+
+export interface NewCredentialRow {
+  id: string;
+  type: string;
+  declarationId: string | null;
+  enterpriseId: string;
+  zoneId: string;
+  statusListId: number;
+  statusListIndex: number;
+  credential: object;
+  token: string;
+  issuedAt: Date;
+  issuedBy: string;
+}
+
+export interface CredentialFilter {
+  declarationId?: string | undefined;
+  type?: string | undefined;
+  /** Only this enterprise's (a trader's own); null for any. */
+  enterpriseId: string | null;
+  /** Only these zones; null for all. */
+  zoneIds: string[] | null;
+  after: { issuedAt: string; id: string } | null;
+  limit: number;
+}
+
+const SELECT = `SELECT c.*, d.reference AS declaration_reference FROM credentials c LEFT JOIN declarations d ON d.id = c.declaration_id`;
+
+export const credentialsRepository = {
+  /**
+   * The next free index of an open revocation list, taken for good. When every list is full, a new
+   * list (the next id, of the same size) is opened and the index taken there.
+   */
+  async allocateIndex(db: Db): Promise<{ listId: number; index: number }> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const taken = await db.query<{ id: number; index: number }>(
+        `UPDATE status_lists SET next_index = next_index + 1
+         WHERE id = (SELECT id FROM status_lists WHERE purpose = 'revocation' AND next_index < size ORDER BY id LIMIT 1 FOR UPDATE)
+         RETURNING id, next_index - 1 AS index`,
+      );
+      const row = taken[0];
+      if (row) return { listId: Number(row.id), index: Number(row.index) };
+      await db.query(
+        `INSERT INTO status_lists (id, purpose, size)
+         SELECT COALESCE(MAX(id), 0) + 1, 'revocation', 131072 FROM status_lists
+         ON CONFLICT (id) DO NOTHING`,
+      );
+    }
+    throw new Error('no status list index could be allocated');
+  },
+
+  async insert(db: Db, row: NewCredentialRow): Promise<void> {
+    await db.query(
+      `INSERT INTO credentials (id, type, declaration_id, enterprise_id, zone_id, status_list_id, status_list_index, credential, token, issued_at, issued_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)`,
+      [
+        row.id,
+        row.type,
+        row.declarationId,
+        row.enterpriseId,
+        row.zoneId,
+        row.statusListId,
+        row.statusListIndex,
+        JSON.stringify(row.credential),
+        row.token,
+        row.issuedAt,
+        row.issuedBy,
+      ],
+    );
+    await recordLeaves(db, 'credential.issued', [row.id]);
+  },
+
+  /** The document of this type in force for the declaration, if any. */
+  async findInForce(db: Db, declarationId: string, type: string): Promise<CredentialRow | null> {
+    const rows = await db.query<CredentialRow>(`${SELECT} WHERE c.declaration_id = $1 AND c.type = $2 AND c.revoked_at IS NULL`, [declarationId, type]);
+    return rows[0] ?? null;
+  },
+
+  async get(db: Db, id: string, forUpdate = false): Promise<CredentialRow | null> {
+    const rows = await db.query<CredentialRow>(`${SELECT} WHERE c.id = $1${forUpdate ? ' FOR UPDATE OF c' : ''}`, [id]);
+    return rows[0] ?? null;
+  },
+
+  async list(db: Db, filter: CredentialFilter): Promise<CredentialRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (filter.declarationId) add('c.declaration_id = ?', filter.declarationId);
+    if (filter.type) add('c.type = ?', filter.type);
+    if (filter.enterpriseId) add('c.enterprise_id = ?', filter.enterpriseId);
+    if (filter.zoneIds) add('c.zone_id = ANY(?::uuid[])', filter.zoneIds);
+    if (filter.after) {
+      params.push(filter.after.issuedAt, filter.after.id);
+      where.push(`(c.issued_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit + 1);
+    return db.query<CredentialRow>(
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY c.issued_at DESC, c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+  },
+
+  async revoke(db: Db, id: string, by: string, reason: string, at: Date): Promise<void> {
+    const revoked = await db.query(`UPDATE credentials SET revoked_at = $2, revoked_by = $3, revocation_reason = $4 WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id, at, by, reason]);
+    if (revoked.length > 0) await recordLeaves(db, 'credential.revoked', [id]);
+  },
+
+  /** The list, locked until the transaction ends: whoever signs it again sees every revocation committed before. */
+  async lockStatusList(db: Db, id: number): Promise<StatusListRow | null> {
+    const rows = await db.query<StatusListRow>('SELECT * FROM status_lists WHERE id = $1 FOR UPDATE', [id]);
+    return rows[0] ?? null;
+  },
+
+  async getStatusList(db: Db, id: number): Promise<StatusListRow | null> {
+    const rows = await db.query<StatusListRow>('SELECT * FROM status_lists WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  },
+
+  async revokedIndexes(db: Db, listId: number): Promise<number[]> {
+    const rows = await db.query<{ status_list_index: number }>(
+      'SELECT status_list_index FROM credentials WHERE status_list_id = $1 AND revoked_at IS NOT NULL ORDER BY status_list_index',
+      [listId],
+    );
+    return rows.map((row) => Number(row.status_list_index));
+  },
+
+  async storeStatusListToken(db: Db, id: number, token: string, signedAs: string, at: Date): Promise<void> {
+    await db.query('UPDATE status_lists SET token = $2, signed_as = $3, signed_at = $4, revision = revision + 1 WHERE id = $1', [id, token, signedAs, at]);
+  },
+};
