@@ -218,14 +218,21 @@ describe('administration pages', () => {
     const { page } = trader;
     const api = await server.api('trader.meridian');
     type StockLine = { kind: string; partNumber: string | null; customsStatus: string; quantity: string; unit: string };
-    // The book whose stock is all goods with part numbers: the ERP file can then give every line.
+    // A book whose stock all has part numbers: the ERP file can then give every line. The ERP knows
+    // goods by part number, status and unit, so the scrap and the waste of one part are one line to it.
     let book: { id: string } | undefined;
     let lines: StockLine[] = [];
     for (const candidate of (await api.get('/api/v1/books?limit=200')).body.items as Array<{ id: string }>) {
       const stock = (await api.get(`/api/v1/books/${candidate.id}/stock`)).body.items as StockLine[];
-      if (stock.length > 0 && stock.every((line) => line.kind === 'GOODS' && line.partNumber)) {
+      if (stock.length > 0 && stock.every((line) => line.partNumber)) {
         book = candidate;
-        lines = stock;
+        const byKey = new Map<string, StockLine>();
+        for (const line of stock) {
+          const key = `${line.partNumber}|${line.customsStatus}|${line.unit}`;
+          const same = byKey.get(key);
+          byKey.set(key, same ? { ...same, quantity: String(Number(same.quantity) + Number(line.quantity)) } : line);
+        }
+        lines = [...byKey.values()];
         break;
       }
     }
