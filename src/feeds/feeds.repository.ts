@@ -1,7 +1,7 @@
 // SQL of partner feeds: the projector's position in the outbox, the items, the facts an item is made
 // of, subscriptions, and webhook deliveries with their attempts.
 import type { Db } from '../platform/db/db.ts';
-import type { StoredEvent } from '../platform/events/outbox.ts';
+import { storedEventOf, type OutboxRow, type StoredEvent } from '../platform/events/outbox.ts';
 
 export interface ProjectionRow extends Record<string, unknown> {
   last_event_id: number;
@@ -87,17 +87,6 @@ export interface AttemptRow extends Record<string, unknown> {
   duration_ms: number;
 }
 
-interface OutboxRow extends Record<string, unknown> {
-  id: number;
-  event_type: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  zone_id: string | null;
-  enterprise_id: string | null;
-  payload: Record<string, unknown>;
-  occurred_at: Date;
-}
-
 /** A subscription's filter, as both the pull and the webhook apply it. */
 const MATCHES_SUBSCRIPTION = `i.id > s.start_after AND i.kind = ANY(s.kinds) AND i.zone_id = ANY(s.zone_ids)
   AND (k.zone_ids IS NULL OR i.zone_id = ANY(k.zone_ids))`;
@@ -139,16 +128,7 @@ export const feedsRepository = {
        FROM feed_projection_gaps g JOIN outbox o ON o.id = g.event_id ORDER BY o.id LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => ({
-      id: Number(row.id),
-      type: row.event_type,
-      aggregateType: row.aggregate_type,
-      aggregateId: row.aggregate_id,
-      zoneId: row.zone_id,
-      enterpriseId: row.enterprise_id,
-      payload: row.payload,
-      occurredAt: row.occurred_at,
-    }));
+    return rows.map(storedEventOf);
   },
 
   async insertItem(db: Db, item: { id: number; eventId: number; kind: string; zoneId: string; occurredAt: Date; body: string; signature: string; at: Date }): Promise<void> {

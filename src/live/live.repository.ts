@@ -1,30 +1,6 @@
 // SQL of the live stream: stream tickets, and the outbox read by id.
 import type { Db } from '../platform/db/db.ts';
-import type { StoredEvent } from '../platform/events/outbox.ts';
-
-interface OutboxRow extends Record<string, unknown> {
-  id: number;
-  event_type: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  zone_id: string | null;
-  enterprise_id: string | null;
-  payload: Record<string, unknown>;
-  occurred_at: Date;
-}
-
-function toEvent(row: OutboxRow): StoredEvent {
-  return {
-    id: Number(row.id),
-    type: row.event_type,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    zoneId: row.zone_id,
-    enterpriseId: row.enterprise_id,
-    payload: row.payload,
-    occurredAt: row.occurred_at,
-  };
-}
+import { storedEventOf, type OutboxRow, type StoredEvent } from '../platform/events/outbox.ts';
 
 export const liveRepository = {
   async insertTicket(db: Db, ticket: { hash: string; credential: string; principalId: string; expiresAt: Date }): Promise<void> {
@@ -62,6 +38,6 @@ export const liveRepository = {
        FROM outbox WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3`,
       [afterId, upTo, limit],
     );
-    return rows.map(toEvent);
+    return rows.map(storedEventOf);
   },
 };

@@ -45,19 +45,20 @@ export interface StoredEvent {
   occurredAt: Date;
 }
 
-/** Events after `afterId`, oldest first: the read side of the outbox for its consumers. */
-export async function readEvents(db: Db, afterId: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await db.query<{
-    id: number;
-    event_type: string;
-    aggregate_type: string;
-    aggregate_id: string;
-    zone_id: string | null;
-    enterprise_id: string | null;
-    payload: Record<string, unknown>;
-    occurred_at: Date;
-  }>('SELECT * FROM outbox WHERE id > $1 ORDER BY id LIMIT $2', [afterId, limit]);
-  return rows.map((row) => ({
+/** An outbox row as SQL returns it. */
+export interface OutboxRow extends Record<string, unknown> {
+  id: number;
+  event_type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  zone_id: string | null;
+  enterprise_id: string | null;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+export function storedEventOf(row: OutboxRow): StoredEvent {
+  return {
     id: Number(row.id),
     type: row.event_type,
     aggregateType: row.aggregate_type,
@@ -66,5 +67,11 @@ export async function readEvents(db: Db, afterId: number, limit: number): Promis
     enterpriseId: row.enterprise_id,
     payload: row.payload,
     occurredAt: row.occurred_at,
-  }));
+  };
+}
+
+/** Events after `afterId`, oldest first: the read side of the outbox for its consumers. */
+export async function readEvents(db: Db, afterId: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.query<OutboxRow>('SELECT * FROM outbox WHERE id > $1 ORDER BY id LIMIT $2', [afterId, limit]);
+  return rows.map(storedEventOf);
 }
