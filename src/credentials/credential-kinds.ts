@@ -51,9 +51,10 @@ export function publishedSchema(type: CredentialType, id: string): Record<string
   return { $schema: JSON_SCHEMA_DIALECT, $id: id, title: kind.title, description: kind.description, ...(JSON.parse(JSON.stringify(documentSchemas.get(type))) as object) };
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, options: { mode: 'fast' | 'full' }) => Ajv2020;
 const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
+// The fast formats: a date-time or URI of a credential is matched by shape; validity dates are also read as dates.
+addFormats(ajv, { mode: 'fast' });
 const validators = new Map<CredentialType, ValidateFunction>();
 
 export interface SchemaViolation {

@@ -8,6 +8,7 @@
 // well formed, of its schema when the schema is known, within its validity period, and not revoked
 // in the status list when one is given. REVOKED: all that, but the status bit is set. INVALID:
 // anything else; once the signature fails nothing of the payload is trusted or shown.
+import { isUtf8 } from 'node:buffer';
 import type { KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type CompactJWSHeaderParameters, type JWK } from 'jose';
 import { decodeStatusList, getBit, MIN_STATUS_LIST_BITS, StatusListError } from './bitstring-status-list.ts';
@@ -77,14 +78,16 @@ class Refused extends Error {
   }
 }
 
+/** `id` made absolute: a fragment (`#key-1`) is relative to the document's DID. */
+const absoluteIn = (did: string, id: string): string => (id.startsWith('#') ? `${did}${id}` : id);
+
 /** The verification method `kid` names in the DID document: listed, and allowed to assert (sign credentials). */
-function resolveKey(didDocument: unknown, kid: string): JWK {
+function findKey(didDocument: unknown, kid: string): JWK {
   if (!isObject(didDocument) || typeof didDocument.id !== 'string' || !didDocument.id.startsWith('did:')) {
     throw new Refused(error('DID_DOCUMENT_INVALID', 'The DID document has no DID as its id'));
   }
   const did = didDocument.id;
-  const absolute = (id: string) => (id.startsWith('#') ? `${did}${id}` : id);
-  const methodId = absolute(kid);
+  const methodId = absoluteIn(did, kid);
   const signer = methodId.split('#')[0] ?? '';
   if (signer !== did) {
     throw new Refused(error('UNKNOWN_ISSUER', `Signed with a key of ${signer}, not of ${did}, whose DID document was given`));
@@ -92,9 +95,9 @@ function resolveKey(didDocument: unknown, kid: string): JWK {
   const listed = Array.isArray(didDocument.verificationMethod) ? didDocument.verificationMethod : [];
   const assertion = Array.isArray(didDocument.assertionMethod) ? didDocument.assertionMethod : [];
   const embedded = assertion.filter(isObject);
-  const method = [...listed.filter(isObject), ...embedded].find((candidate) => typeof candidate.id === 'string' && absolute(candidate.id) === methodId);
+  const method = [...listed.filter(isObject), ...embedded].find((candidate) => typeof candidate.id === 'string' && absoluteIn(did, candidate.id) === methodId);
   if (!method) throw new Refused(error('UNKNOWN_KEY', `The DID document of ${did} lists no key ${methodId}`));
-  const asserts = assertion.some((entry) => (typeof entry === 'string' ? absolute(entry) : isObject(entry) && typeof entry.id === 'string' ? absolute(entry.id) : null) === methodId);
+  const asserts = assertion.some((entry) => (typeof entry === 'string' ? absoluteIn(did, entry) : isObject(entry) && typeof entry.id === 'string' ? absoluteIn(did, entry.id) : null) === methodId);
   if (!asserts) throw new Refused(error('KEY_NOT_FOR_ASSERTION', `Key ${methodId} is not one ${did} uses to issue credentials (assertionMethod)`));
   if (typeof method.controller === 'string' && method.controller !== did) {
     throw new Refused(error('KEY_CONTROLLER_MISMATCH', `Key ${methodId} is controlled by ${method.controller}, not by ${did}`));
@@ -104,6 +107,35 @@ function resolveKey(didDocument: unknown, kid: string): JWK {
   }
   if ('d' in method.publicKeyJwk) throw new Refused(error('KEY_INVALID', `Key ${methodId} exposes private key material`));
   return method.publicKeyJwk;
+}
+
+interface ResolvedKey {
+  jwk: JWK;
+  /** The signer's DID. */
+  did: string;
+}
+
+// What each key id resolves to in a DID document, found once per document: a verifier holds one
+// issuer's document for a stream of its credentials. A document given here is taken as it is at
+// its first use (callers pass parsed JSON they do not change afterwards).
+const keysByDocument = new WeakMap<object, Map<string, ResolvedKey | Refused>>();
+
+function resolveKey(didDocument: unknown, kid: string): ResolvedKey {
+  if (!isObject(didDocument)) throw new Refused(error('DID_DOCUMENT_INVALID', 'The DID document is not a JSON object'));
+  let resolved = keysByDocument.get(didDocument);
+  if (!resolved) keysByDocument.set(didDocument, (resolved = new Map<string, ResolvedKey | Refused>()));
+  let key = resolved.get(kid);
+  if (!key) {
+    try {
+      key = { jwk: findKey(didDocument, kid), did: didDocument.id as string };
+    } catch (caught) {
+      if (!(caught instanceof Refused)) throw caught;
+      key = caught;
+    }
+    if (resolved.size < 64) resolved.set(kid, key);
+  }
+  if (key instanceof Refused) throw key;
+  return key;
 }
 
 /** Bounded memo: the oldest entry goes when it is full. */
@@ -142,53 +174,81 @@ interface Envelope {
   keyId: string;
 }
 
-/** Checks the JOSE envelope and finds the key it names in the DID document: everything but the signature. */
-function readEnvelope(token: string, didDocument: unknown, maxLength: number): Envelope {
-  if (token.length > maxLength) throw new Refused(error('TOO_LARGE', `The token is longer than ${maxLength} characters`));
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw new Refused(error('MALFORMED', 'Not a compact JWS (three base64url parts separated by dots)'));
-  let header: CompactJWSHeaderParameters;
-  try {
-    header = decodeProtectedHeader(token) as CompactJWSHeaderParameters;
-  } catch {
-    throw new Refused(error('MALFORMED', 'The JOSE header cannot be read'));
-  }
+/** Checks the JOSE header and finds the key it names in the DID document: everything but the signature. */
+function envelopeOf(header: CompactJWSHeaderParameters, didDocument: unknown): Envelope {
   if (header.typ !== VC_JWT_TYPE) throw new Refused(error('MALFORMED', `The JOSE header's typ is ${shown(header.typ)}, not ${VC_JWT_TYPE}`));
   const alg = header.alg;
   if (typeof alg !== 'string' || !(ACCEPTED_ALGORITHMS as readonly string[]).includes(alg)) {
     throw new Refused(error('UNSUPPORTED_ALGORITHM', `Algorithm ${shown(alg)} is not accepted; accepted: ${ACCEPTED_ALGORITHMS.join(', ')}`));
   }
   if (typeof header.kid !== 'string' || header.kid === '') throw new Refused(error('NO_KEY_ID', 'The JOSE header names no key (kid)'));
-  const jwk = resolveKey(didDocument, header.kid);
-  return { header, alg, jwk, did: (didDocument as Json).id as string, keyId: keyIdOf(alg, jwk) };
+  const { jwk, did } = resolveKey(didDocument, header.kid);
+  return { header, alg, jwk, did, keyId: keyIdOf(alg, jwk) };
 }
 
-function keyIdOf(alg: string, { kty, crv, x, y, n, e }: JWK): string {
-  return JSON.stringify([alg, kty, crv, x, y, n, e]);
-}
+const isCompactJws = (token: string): boolean => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
+const NOT_COMPACT_JWS = error('MALFORMED', 'Not a compact JWS (three base64url parts separated by dots)');
 
-/** The signed payload, once the signature holds under the envelope's key. */
-async function checkSignature(token: string, envelope: Envelope): Promise<Uint8Array> {
-  let key = importedKeys.get(envelope.keyId);
-  if (!key) {
-    try {
-      key = await importJWK({ ...envelope.jwk, alg: undefined }, envelope.alg);
-    } catch {
-      throw new Refused(error('KEY_INVALID', `Key ${String(envelope.header.kid)} cannot verify ${envelope.alg} signatures`));
-    }
-    importedKeys.set(envelope.keyId, key);
+// The memo key of a key and algorithm, computed once per key object the DID document holds.
+const keyIds = new WeakMap<JWK, Map<string, string>>();
+function keyIdOf(alg: string, jwk: JWK): string {
+  let byAlgorithm = keyIds.get(jwk);
+  if (!byAlgorithm) keyIds.set(jwk, (byAlgorithm = new Map<string, string>()));
+  let id = byAlgorithm.get(alg);
+  if (id === undefined) {
+    const { kty, crv, x, y, n, e } = jwk;
+    byAlgorithm.set(alg, (id = JSON.stringify([alg, kty, crv, x, y, n, e])));
   }
+  return id;
+}
+
+async function importKey(envelope: Envelope): Promise<Awaited<ReturnType<typeof importJWK>>> {
+  let key: Awaited<ReturnType<typeof importJWK>>;
   try {
-    return (await compactVerify(token, key, { algorithms: [envelope.alg] })).payload;
+    key = await importJWK({ ...envelope.jwk, alg: undefined }, envelope.alg);
   } catch {
-    throw new Refused(error('SIGNATURE_INVALID', 'The signature does not match the content: the document was changed, or not signed with this key'));
+    throw new Refused(error('KEY_INVALID', `Key ${String(envelope.header.kid)} cannot verify ${envelope.alg} signatures`));
   }
+  importedKeys.set(envelope.keyId, key);
+  return key;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * The signed payload and its envelope, once the header is acceptable, names a key of the DID
+ * document, and the signature holds under that key. jose reads the header once and hands it to the
+ * key lookup; the token is examined again only to say why jose refused it.
+ */
+async function openSigned(token: string, didDocument: unknown, maxLength: number): Promise<{ payload: Uint8Array; envelope: Envelope }> {
+  if (token.length > maxLength) throw new Refused(error('TOO_LARGE', `The token is longer than ${maxLength} characters`));
+  let envelope: Envelope | undefined;
+  try {
+    const { payload } = await compactVerify(token, (header: CompactJWSHeaderParameters) => {
+      envelope = envelopeOf(header, didDocument);
+      return importedKeys.get(envelope.keyId) ?? importKey(envelope);
+    });
+    return { payload, envelope: envelope as Envelope };
+  } catch (caught) {
+    if (!isCompactJws(token)) throw new Refused(NOT_COMPACT_JWS);
+    if (caught instanceof Refused) throw caught;
+    if (envelope) {
+      throw new Refused(error('SIGNATURE_INVALID', 'The signature does not match the content: the document was changed, or not signed with this key'));
+    }
+    // jose refused the header before asking for a key: say what in it is wrong.
+    let header: CompactJWSHeaderParameters;
+    try {
+      header = decodeProtectedHeader(token) as CompactJWSHeaderParameters;
+    } catch {
+      throw new Refused(error('MALFORMED', 'The JOSE header cannot be read'));
+    }
+    envelopeOf(header, didDocument);
+    throw new Refused(error('MALFORMED', `The JOSE header is not acceptable: ${caught instanceof Error ? caught.message : String(caught)}`));
+  }
+}
 
 function parsePayload(payload: Uint8Array): Json {
   try {
-    const parsed: unknown = JSON.parse(utf8.decode(payload));
+    if (!isUtf8(payload)) throw new Error('not UTF-8');
+    const parsed: unknown = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
     if (isObject(parsed)) return parsed;
   } catch {
     // reported below
@@ -246,28 +306,29 @@ function checkCredential(credential: Json, signer: string, now: Date, reasons: V
 
 // --- the status list -----------------------------------------------------------------------------
 
+const asListInvalid = (caught: unknown): unknown =>
+  caught instanceof Refused ? new Refused(error('STATUS_LIST_INVALID', `The status list does not verify: ${caught.reason.message}`)) : caught;
+
+/** The status list as opened before, when the same token is given under the same key. */
+function knownStatusList(listToken: string, didDocument: unknown): OpenedList | undefined {
+  const known = verifiedLists.get(listToken);
+  if (!known) return undefined;
+  // The same token under the same key: its signature holds as before, and its bits are as read.
+  try {
+    return keyIdOf(known.alg, resolveKey(didDocument, known.kid).jwk) === known.keyId ? known : undefined;
+  } catch (caught) {
+    throw asListInvalid(caught);
+  }
+}
+
 /** The status list, its signature checked (under the credential's DID document) and its bits read; memoized. */
 async function openStatusList(listToken: string, didDocument: unknown): Promise<OpenedList> {
-  const asInvalid = (caught: unknown) =>
-    caught instanceof Refused ? new Refused(error('STATUS_LIST_INVALID', `The status list does not verify: ${caught.reason.message}`)) : caught;
-  const known = verifiedLists.get(listToken);
-  if (known) {
-    // The same token under the same key: its signature holds as before, and its bits are as read.
-    let keyId: string;
-    try {
-      keyId = keyIdOf(known.alg, resolveKey(didDocument, known.kid));
-    } catch (caught) {
-      throw asInvalid(caught);
-    }
-    if (keyId === known.keyId) return known;
-  }
   let envelope: Envelope;
   let payload: Uint8Array;
   try {
-    envelope = readEnvelope(listToken, didDocument, MAX_STATUS_LIST_TOKEN_LENGTH);
-    payload = await checkSignature(listToken, envelope);
+    ({ envelope, payload } = await openSigned(listToken, didDocument, MAX_STATUS_LIST_TOKEN_LENGTH));
   } catch (caught) {
-    throw asInvalid(caught);
+    throw asListInvalid(caught);
   }
   const list = parsePayload(payload);
   const subject = list.credentialSubject;
@@ -286,8 +347,7 @@ async function openStatusList(listToken: string, didDocument: unknown): Promise<
 }
 
 /** Checks one BitstringStatusListEntry against the given list: whether its bit is set. */
-async function statusBitSet(entry: Json, listToken: string, didDocument: unknown, issuer: string, now: Date): Promise<boolean> {
-  const { list, bits } = await openStatusList(listToken, didDocument);
+function statusBitSet(entry: Json, { list, bits }: OpenedList, issuer: string, now: Date): boolean {
   if (!listOf(list.type).includes('BitstringStatusListCredential')) throw new Refused(error('STATUS_LIST_INVALID', 'The status list is not a BitstringStatusListCredential'));
   if (issuerOf(list) !== issuer) throw new Refused(error('STATUS_LIST_INVALID', `The status list is issued by ${shown(issuerOf(list))}, not by the credential's issuer`));
   if (list.id !== entry.statusListCredential) {
@@ -331,7 +391,8 @@ async function checkStatus(credential: Json, options: VerifyOptions, issuer: str
       continue;
     }
     try {
-      if (await statusBitSet(entry, options.statusListToken, options.didDocument, issuer, options.now)) {
+      const list = knownStatusList(options.statusListToken, options.didDocument) ?? (await openStatusList(options.statusListToken, options.didDocument));
+      if (statusBitSet(entry, list, issuer, options.now)) {
         revoked = true;
         reasons.push(
           purpose === 'revocation'
@@ -355,11 +416,11 @@ export async function verifyCredential(token: string, options: VerifyOptions): P
   let signer: string;
   try {
     const trimmed = token.trim();
-    const envelope = readEnvelope(trimmed, options.didDocument, MAX_TOKEN_LENGTH);
+    const { envelope, payload } = await openSigned(trimmed, options.didDocument, MAX_TOKEN_LENGTH);
     if (envelope.header.cty !== undefined && envelope.header.cty !== 'vc') {
       throw new Refused(error('MALFORMED', `The JOSE header's cty is ${shown(envelope.header.cty)}, not vc`));
     }
-    credential = parsePayload(await checkSignature(trimmed, envelope));
+    credential = parsePayload(payload);
     signer = envelope.did;
   } catch (caught) {
     if (!(caught instanceof Refused)) throw caught;
