@@ -31,6 +31,7 @@ import { registerCctvRoutes } from './cctv/cctv.routes.ts';
 import { registerFeedRoutes } from './feeds/feeds.routes.ts';
 import { registerProofRoutes } from './proof/proof.routes.ts';
 import { registerCredentialRoutes } from './credentials/credentials.routes.ts';
+import { registerTrackingRoutes } from './tracking/tracking.routes.ts';
 import { registerConsole } from './console/console.plugin.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -128,6 +129,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerProofRoutes(app, ctx);
   registerFeedRoutes(app, ctx);
   registerCredentialRoutes(app, ctx);
+  registerTrackingRoutes(app, ctx);
   // Last: the console answers every GET path that nothing above claims.
   await registerConsole(app);
 

@@ -24,6 +24,7 @@ import { loadSigningKey } from './platform/keys/signing-key.ts';
 import { createLogService } from './proof/log.service.ts';
 import { createFeedsService } from './feeds/feeds.service.ts';
 import { createCredentialsService } from './credentials/credentials.service.ts';
+import { createTracking } from './tracking/tracking.service.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -115,6 +116,8 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     log: createLogService({ db, clock, signingKey, origin: config.logOrigin }),
     feeds: createFeedsService({ db, clock, signingKey, publicUrl: config.publicUrl }),
     credentials: createCredentialsService({ db, clock, publicUrl: config.publicUrl, signingKey, reference, registry, declarations }),
+    // Cargo tracking: the telemetry ingest (fed by MQTT and HTTP) and the trips' service.
+    tracking: createTracking({ db, clock, alerts }),
   };
 }
 

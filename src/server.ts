@@ -9,6 +9,8 @@ import type { App } from './platform/http/types.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { cctvHousekeeping } from './cctv/cctv.schedule.ts';
 import { startSchedule } from './platform/schedule.ts';
+import { trackingJobs } from './tracking/tracking.schedule.ts';
+import { startTelemetryOverMqtt } from './tracking/telemetry.mqtt.ts';
 
 const HOUR_MS = 3_600_000;
 const GATE_SETTLEMENT_EVERY_MS = 10_000;
@@ -34,6 +36,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     },
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
+
+  // Telemetry over MQTT: Cordon's subscriber, on the broker of MQTT_URL or on its own embedded broker
+  // (started before the first admin is made, so that a port in use stops a new server early).
+  const mqtt = await startTelemetryOverMqtt({
+    config,
+    clock: ctx.clock,
+    ingest: ctx.tracking.ingest,
+    authenticate: (token) => ctx.identity.authenticate(token),
+    deviceZone: (deviceId) => ctx.tracking.service.deviceZone(deviceId),
+    log: app.log,
+  });
 
   const admin = await ctx.identity.ensureFirstAdmin(config.adminPassword);
   const background: Array<() => Promise<void>> = [];
@@ -75,6 +88,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
         // Partner feeds: new outbox events become signed items; due webhook batches are sent.
         { everyMs: FEED_PROJECTION_EVERY_MS, firstAfterMs: 1_000, run: () => ctx.feeds.project(), failure: 'recording partner feed items failed' },
         { everyMs: FEED_DELIVERY_EVERY_MS, firstAfterMs: 2_000, run: async () => void (await ctx.feeds.deliverDue()), failure: 'delivering partner feeds failed' },
+        // Trips: time-based alerts every 10 s, positions past their retention hourly.
+        ...trackingJobs(ctx.tracking.service, app.log),
       ],
       app.log,
     ),
@@ -86,8 +101,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      // MQTT first: devices are let go and what Cordon holds is stored and acknowledged.
+      await mqtt.stop();
       for (const stop of background) await stop();
       await app.close();
+      // Telemetry already received is written before the database closes.
+      await ctx.tracking.ingest.close();
+      await mqtt.close();
       await db.close();
     })();
     return closing;

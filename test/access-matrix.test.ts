@@ -233,6 +233,26 @@ const POLICY = {
   'GET /api/v1/transparency/entries': RISK_READERS,
   'POST /api/v1/transparency/audit': ['admin', 'auditor'],
   'GET /api/v1/books/{id}/proof-bundle': EVERYONE,
+  // cargo tracking: zones register their e-seals and e-locks and their gateways send telemetry;
+  // customs and the zone of origin plan trips, customs alone starts, completes and aborts them by
+  // hand; the zones' staff read everything of their zones, an enterprise its own devices and trips.
+  'GET /api/v1/devices': EVERYONE,
+  'POST /api/v1/devices': ['admin', 'zone_operator'],
+  'GET /api/v1/devices/{id}': EVERYONE,
+  'POST /api/v1/devices/{id}/retirement': ['admin', 'zone_operator'],
+  'GET /api/v1/devices/{id}/drops': EVERYONE,
+  'GET /api/v1/trips': EVERYONE,
+  'POST /api/v1/trips': ['admin', 'customs_officer', 'zone_operator'],
+  'GET /api/v1/trips/live': EVERYONE,
+  'GET /api/v1/trips/{id}': EVERYONE,
+  'POST /api/v1/trips/{id}/start': OFFICERS,
+  'POST /api/v1/trips/{id}/completion': OFFICERS,
+  'POST /api/v1/trips/{id}/abortion': OFFICERS,
+  'GET /api/v1/trips/{id}/track': EVERYONE,
+  'GET /api/v1/trips/{id}/timeline': EVERYONE,
+  'POST /api/v1/telemetry': ['admin', 'zone_operator'],
+  'GET /api/v1/tracking-settings': STAFF,
+  'PUT /api/v1/tracking-settings': ['admin'],
 } as const satisfies Record<string, Policy>;
 
 type Route = keyof typeof POLICY;
@@ -328,6 +348,11 @@ interface World {
   subscriptionA: string;
   /** A release note of E1's released declaration in zone A. */
   credentialE1: string;
+  /** A second gate of zone A; E1's e-seal (id and maker's id) on a trip between zone A's gates. */
+  gateA2: string;
+  deviceE1: string;
+  deviceE1Code: string;
+  tripE1: string;
 }
 
 /** The fields of a declaration that an amendment replaces. */
@@ -428,6 +453,28 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
     const response = await trader().post('/api/v1/declarations', declarationBody(w().zoneA.id, { type: 'EXPORT', bookId: w().bookE1, destinationCountry: 'DE', lines: [{ ...GREEN_LINE, quantity: '1', customsValue: '250.00' }] }));
     if (response.status !== 201 || response.body.state !== 'RELEASED') throw new Error(`an export failed (${response.status}): ${JSON.stringify(response.body)}`);
     return response.body.id as string;
+  };
+  /** A trip between zone A's two gates for a declaration of E1's and an e-seal. */
+  const tripBody = (declarationId: string, deviceId: string) => ({
+    declarationId,
+    deviceId,
+    containerNumber: 'CSQU3054383',
+    originGateId: w().gateA,
+    destinationGateId: w().gateA2,
+    corridor: { type: 'route', line: [[-74.0, 40.7], [-74.0, 40.705]], widthMeters: 200 },
+    window: { departFrom: new Date().toISOString(), arriveBy: new Date(Date.now() + 2 * 3_600_000).toISOString() },
+  });
+  /** A fresh e-seal of E1's registered in zone A. */
+  const freshDevice = () =>
+    created(t.admin.post('/api/v1/devices', { deviceId: `ESEAL-${unique()}`, type: 'E_SEAL', zoneId: w().zoneA.id, ownerEnterpriseId: w().e1 }), 'device');
+  /** A fresh trip of E1's planned by the admin, started by hand when asked. */
+  const freshTrip = async (started = false) => {
+    const id = await created(t.admin.post('/api/v1/trips', tripBody((await releasedOfE1()).declarationId, await freshDevice())), 'trip');
+    if (started) {
+      const start = await t.admin.post(`/api/v1/trips/${id}/start`, {});
+      if (start.status !== 200) throw new Error(`starting a trip failed (${start.status}): ${JSON.stringify(start.body)}`);
+    }
+    return id;
   };
   return {
     'POST /api/v1/auth/login': () => ({ url: '/api/v1/auth/login', body: { username: w().target.username, password: w().target.password } }),
@@ -724,6 +771,29 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
     'GET /api/v1/transparency/entries': () => ({ url: '/api/v1/transparency/entries?kind=book.movement&subjectId=1' }),
     'POST /api/v1/transparency/audit': async () => ({ url: '/api/v1/transparency/audit', body: { checkpoint: (await t.ctx.log.publish()).note } }),
     'GET /api/v1/books/{id}/proof-bundle': () => ({ url: `/api/v1/books/${w().bookE1}/proof-bundle` }),
+    'GET /api/v1/devices': () => ({ url: '/api/v1/devices' }),
+    'POST /api/v1/devices': () => ({ url: '/api/v1/devices', body: { deviceId: `ESEAL-${unique()}`, type: 'E_SEAL', zoneId: w().zoneA.id } }),
+    'GET /api/v1/devices/{id}': () => ({ url: `/api/v1/devices/${w().deviceE1}` }),
+    'POST /api/v1/devices/{id}/retirement': async () => ({ url: `/api/v1/devices/${await freshDevice()}/retirement`, body: { reason: 'worn out' } }),
+    'GET /api/v1/devices/{id}/drops': () => ({ url: `/api/v1/devices/${w().deviceE1}/drops` }),
+    'GET /api/v1/trips': () => ({ url: '/api/v1/trips' }),
+    'POST /api/v1/trips': async () => ({ url: '/api/v1/trips', body: tripBody((await releasedOfE1()).declarationId, await freshDevice()) }),
+    'GET /api/v1/trips/live': () => ({ url: '/api/v1/trips/live' }),
+    'GET /api/v1/trips/{id}': () => ({ url: `/api/v1/trips/${w().tripE1}` }),
+    'POST /api/v1/trips/{id}/start': async () => ({ url: `/api/v1/trips/${await freshTrip()}/start`, body: {} }),
+    'POST /api/v1/trips/{id}/completion': async () => ({ url: `/api/v1/trips/${await freshTrip(true)}/completion`, body: { note: 'arrived; seal checked by hand' } }),
+    'POST /api/v1/trips/{id}/abortion': async () => ({ url: `/api/v1/trips/${await freshTrip()}/abortion`, body: { reason: 'truck broke down' } }),
+    'GET /api/v1/trips/{id}/track': () => ({ url: `/api/v1/trips/${w().tripE1}/track` }),
+    'GET /api/v1/trips/{id}/timeline': () => ({ url: `/api/v1/trips/${w().tripE1}/timeline` }),
+    'POST /api/v1/telemetry': () => ({
+      url: '/api/v1/telemetry',
+      body: { deviceId: w().deviceE1Code, messages: [{ type: 'position', time: new Date().toISOString(), lat: 40.7, lon: -74.0 }] },
+    }),
+    'GET /api/v1/tracking-settings': () => ({ url: '/api/v1/tracking-settings' }),
+    'PUT /api/v1/tracking-settings': async () => {
+      const { version: _v, updatedAt: _u, ...settings } = (await t.admin.get('/api/v1/tracking-settings')).body;
+      return { url: '/api/v1/tracking-settings', body: settings };
+    },
     // A fresh declaration of zone A under inspection for each call: a result is recorded once.
     'POST /api/v1/declarations/{id}/inspection-result': async () => {
       const id = await submit(trader(), w().zoneA.id, YELLOW_LINE, 'ASSESSED');
@@ -754,6 +824,17 @@ function booksOfE1(world: () => World): ByIdCase[] {
     { name: "GET E1's lot trace", method: 'GET', url: () => `/api/v1/lots/${world().lotE1}/trace` },
     { name: "GET E1's stock report", method: 'GET', url: () => `/api/v1/stock-reports/${world().stockReportE1}` },
     { name: "GET E1's reconciliation", method: 'GET', url: () => `/api/v1/reconciliations/${world().reconciliationE1}` },
+  ];
+}
+
+/** E1's trip between zone A's gates and its e-seal: hidden from another enterprise and from another zone. */
+function tripOfE1(world: () => World): ByIdCase[] {
+  return [
+    { name: "GET E1's trip", method: 'GET', url: () => `/api/v1/trips/${world().tripE1}` },
+    { name: "GET E1's trip's track", method: 'GET', url: () => `/api/v1/trips/${world().tripE1}/track` },
+    { name: "GET E1's trip's timeline", method: 'GET', url: () => `/api/v1/trips/${world().tripE1}/timeline` },
+    { name: "GET E1's e-seal", method: 'GET', url: () => `/api/v1/devices/${world().deviceE1}` },
+    { name: "GET E1's e-seal's dropped messages", method: 'GET', url: () => `/api/v1/devices/${world().deviceE1}/drops` },
   ];
 }
 
@@ -918,12 +999,31 @@ describe('access matrix', () => {
     const scanA = await created(t.admin.post(`/api/v1/inspections/${redTask}/scans?kind=XRAY&scannerId=NII-1`, PNG, { 'content-type': 'image/png' }), 'scan');
     const alertA = (await t.admin.get('/api/v1/alerts?kind=GATE_HOLD')).body.items.find((alert: { subjectId: string }) => alert.subjectId === passageA).id as string;
     const credentialE1 = await created(trader1.post('/api/v1/credentials/release-notes', { declarationId: released }), 'release note');
+    const gateA2 = await created(
+      t.admin.post(`/api/v1/zones/${zoneA.id}/gates`, { code: 'G2', name: 'Quay gate', kind: 'QUAY', direction: 'BOTH', latitude: 40.705, longitude: -74.0 }),
+      'gate',
+    );
+    const deviceE1Code = `ESEAL-${unique()}`;
+    const deviceE1 = await created(t.admin.post('/api/v1/devices', { deviceId: deviceE1Code, type: 'E_SEAL', zoneId: zoneA.id, ownerEnterpriseId: e1 }), 'device');
+    const tripE1 = await created(
+      t.admin.post('/api/v1/trips', {
+        declarationId: released,
+        deviceId: deviceE1,
+        containerNumber: 'CSQU3054383',
+        originGateId: gateA,
+        destinationGateId: gateA2,
+        corridor: { type: 'route', line: [[-74.0, 40.7], [-74.0, 40.705]], widthMeters: 200 },
+        window: { departFrom: new Date().toISOString(), arriveBy: new Date(Date.now() + 2 * 3_600_000).toISOString() },
+      }),
+      'trip',
+    );
 
     world = {
       ...{ zoneA, zoneB, gateA, gateB, e1, e2, bookE1, bookE2, itemE1, itemE1b, itemE2, d1, d2, d2b, d2bReleased, accounts, trader2, officerB, target },
       ...{ lotE1, processingBookE1, bomE1, processingE1, billE1, stockReportE1: upload.body.id as string, reconciliationE1: upload.body.reconciliation.id as string },
       ...{ ruleId, modelId, passE1, passageA, alertA, cameraA, taskA, scanA, partnerKeyId, partnerKey, subscriptionA },
       credentialE1,
+      ...{ gateA2, deviceE1, deviceE1Code, tripE1 },
     };
   }, 120_000);
   afterAll(() => t.close());
@@ -998,6 +1098,7 @@ describe('access matrix', () => {
       { name: "GET E1's credential", method: 'GET', url: () => `/api/v1/credentials/${w().credentialE1}` },
       { name: "GET the QR code of E1's credential", method: 'GET', url: () => `/api/v1/credentials/${w().credentialE1}/qr.svg` },
       { name: "GET the consumption of E1's processing declaration", method: 'GET', url: () => `/api/v1/declarations/${w().processingE1}/consumption` },
+      ...tripOfE1(w),
       { name: "GET the consumption of E1's processing book", method: 'GET', url: () => `/api/v1/books/${w().processingBookE1}/consumption` },
       {
         name: "upload a stock report into E1's book",
@@ -1047,6 +1148,9 @@ describe('access matrix', () => {
       { name: 'enterprises', url: () => '/api/v1/enterprises', own: () => w().e2, theirs: () => [w().e1] },
       { name: 'enterprises of zone A', url: () => `/api/v1/enterprises?zoneId=${w().zoneA.id}`, own: () => w().e2, theirs: () => [w().e1] },
       { name: 'credentials', url: () => '/api/v1/credentials', own: () => '', theirs: () => [w().credentialE1] },
+      { name: 'trips', url: () => '/api/v1/trips', own: () => '', theirs: () => [w().tripE1] },
+      { name: 'trips on the live map', url: () => '/api/v1/trips/live', own: () => '', theirs: () => [w().tripE1] },
+      { name: 'devices', url: () => '/api/v1/devices', own: () => '', theirs: () => [w().deviceE1] },
     ];
 
     it.each(named(lists, (c) => `E2's list of ${c.name} never contains E1's records`))('%s', async (_name, { url, own, theirs }) => {
@@ -1106,6 +1210,8 @@ describe('access matrix', () => {
       { name: "acknowledge an alert of zone A", method: 'POST', url: () => `/api/v1/alerts/${w().alertA}/acknowledgement`, body: () => ({ note: 'not my zone' }) },
       { name: "GET a credential of zone A", method: 'GET', url: () => `/api/v1/credentials/${w().credentialE1}` },
       { name: "revoke a credential of zone A", method: 'POST', url: () => `/api/v1/credentials/${w().credentialE1}/revocation`, body: () => ({ reason: 'not my zone' }) },
+      ...tripOfE1(w),
+      { name: "abort a trip between zone A's gates", method: 'POST', url: () => `/api/v1/trips/${w().tripE1}/abortion`, body: () => ({ reason: 'not my zone' }) },
     ];
 
     it.each(named(byId, (c) => `${c.name} → 404 NOT_FOUND`))('%s', async (_name, { method, url, body }) => {

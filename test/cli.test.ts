@@ -9,7 +9,8 @@ const BIN = path.resolve(import.meta.dirname, '../bin/cordon.js');
 
 function run(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+    // The embedded MQTT broker on a free port: 1883 may be another broker's (MQTT_URL of the run).
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', MQTT_URL: '', MQTT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -13,6 +13,7 @@ import { randomPassword } from '../platform/auth/secrets.ts';
 import { createRegistryService, type RegistryService } from '../registry/registry.service.ts';
 import { zoneGates } from './demo.gate.ts';
 import { registerDemoCameras } from './demo.cctv.ts';
+import { registerDemoSeals } from './demo.tracking.ts';
 import { createObjectStore } from '../platform/storage/object-store.ts';
 import { createRiskService } from '../risk/risk.service.ts';
 import { allUsers, principalOf, type DemoCast } from './demo.cast.ts';
@@ -278,6 +279,7 @@ export async function loadDemo(ctx: AppContext): Promise<{ users: DemoCredential
   const world = await ctx.db.transaction((tx) => registerDemo(tx, registry, clock, admin, now));
   const { credentials, cast } = await ctx.db.transaction((tx) => createDemoUsers(tx, ctx.identity, world));
   await registerDemoCameras(ctx, admin, world);
+  await registerDemoSeals(ctx, admin, world);
 
   const rng = seededRng(DEMO_SEED);
   // Declarations, books, duties and book control as the process has them, on the demo's clock, so

@@ -16,6 +16,7 @@ import { bankReference, chooseHeldIntent, chooseIntent, composeDeclaration } fro
 import { passTheGate, zoneGates, type ZoneGates } from './demo.gate.ts';
 import { sendDemoSnapshots } from './demo.cctv.ts';
 import { finishTask, openTaskOf, startTask } from './demo.inspections.ts';
+import { createTripReplays } from './demo.tracking.ts';
 
 export interface SimulatorLog {
   info(msg: string): void;
@@ -47,6 +48,8 @@ const WAIT = {
 } as const;
 
 const CAST_REFRESH = 5 * MINUTE;
+/** How often the sealed trucks on the road report what their seals have seen since. */
+const SEAL_REPORT_EVERY_MS = 2_000;
 
 /** Share of simulated declarations that are built to be stopped by selectivity. */
 const HELD_SHARE = 0.08;
@@ -61,6 +64,7 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
   let stopped = false;
 
   let known: { cast: DemoCast | null; at: number } | null = null;
+  const sealedTrips = createTripReplays(ctx, rng);
 
   /** The demo's cast, looked up again every few minutes so that deactivated users stop acting. */
   async function castOrNull(): Promise<DemoCast | null> {
@@ -227,6 +231,8 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
       ['submission', () => submitOne(cast)],
       ['payment', () => bankStep(cast)],
       ['officer decision', () => officerStep(cast)],
+      // Before the gate step: a released transfer is sealed for its trip before the truck leaves.
+      ['sealed trips', () => sealedTrips.launch(cast)],
       ['gate', () => gateStep(cast)],
       ['gate hold', () => holdStep(cast)],
       ['camera snapshots', () => sendDemoSnapshots(ctx, cast, (zoneId) => operatorFor(cast, zoneId))],
@@ -255,6 +261,10 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
     if (!stopped) void tick();
   }, Math.max(10, Math.round(60_000 / perMinute)));
   timer.unref();
+  const sealReports = setInterval(() => {
+    if (!stopped) sealedTrips.send().catch((error: unknown) => warn(`Simulator: seal reports failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, SEAL_REPORT_EVERY_MS);
+  sealReports.unref();
   options.log.info(`Simulator: ${perMinute} declaration(s) per minute`);
 
   return {
@@ -262,7 +272,9 @@ export function startSimulator(ctx: AppContext, options: SimulatorOptions): Simu
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(sealReports);
       if (inFlight) await inFlight;
+      await sealedTrips.send();
     },
   };
 }

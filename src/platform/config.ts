@@ -40,6 +40,19 @@ export interface Config {
   signingKeyPem: string | null;
   /** Name of the transparency log in its checkpoints (the C2SP origin line). */
   logOrigin: string;
+  /**
+   * The MQTT broker devices publish telemetry to (mqtt://, mqtts://, ws://, wss://, credentials of
+   * Cordon's subscriber in the URL); when null, Cordon runs its own broker on mqttHost:mqttPort.
+   */
+  mqttUrl: string | null;
+  /** Port of the embedded MQTT broker (0: any free port). */
+  mqttPort: number;
+  /** Interface the embedded MQTT broker listens on. */
+  mqttHost: string;
+  /** Client id of Cordon's subscriber: the broker keeps its persistent session under this id. */
+  mqttClientId: string;
+  /** Shared-subscription group (`$share/<group>/…`) so that several Cordon processes split the telemetry; null subscribes alone. */
+  mqttSharedGroup: string | null;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +116,18 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const logOrigin = env.CORDON_LOG_ORIGIN?.trim() || `${parsedUrl.host}/log`;
   if (!/^[\x21-\x7e]+$/.test(logOrigin)) throw new ConfigError(`CORDON_LOG_ORIGIN must be printable ASCII without spaces, got "${logOrigin}"`);
+  const mqttUrl = env.MQTT_URL?.trim() || null;
+  if (mqttUrl !== null && !/^(mqtts?|wss?):\/\/[^\s/]+\/?$/.test(mqttUrl)) {
+    throw new ConfigError(`MQTT_URL must be mqtt://, mqtts://, ws:// or wss:// followed by [user:password@]host[:port], got "${mqttUrl.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  }
+  const mqttClientId = env.MQTT_CLIENT_ID?.trim() || 'cordon-ingest';
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(mqttClientId)) throw new ConfigError(`MQTT_CLIENT_ID must be 1 to 64 letters, digits, dots, dashes or underscores, got "${mqttClientId}"`);
+  const mqttSharedGroup = env.MQTT_SHARED_GROUP?.trim() || null;
+  if (mqttSharedGroup !== null && !/^[A-Za-z0-9._-]{1,64}$/.test(mqttSharedGroup)) {
+    throw new ConfigError(`MQTT_SHARED_GROUP must be 1 to 64 letters, digits, dots, dashes or underscores, got "${mqttSharedGroup}"`);
+  }
+  // The embedded broker has no shared subscriptions: sharing is for several processes on one external broker.
+  if (mqttSharedGroup !== null && mqttUrl === null) throw new ConfigError('MQTT_SHARED_GROUP needs MQTT_URL (the embedded broker serves one process)');
   return {
     port,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -122,5 +147,10 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     signingKeyPem,
     logOrigin,
+    mqttUrl,
+    mqttPort: readInt(env, 'MQTT_PORT', 1883, 0, 65535),
+    mqttHost: env.MQTT_HOST?.trim() || '127.0.0.1',
+    mqttClientId,
+    mqttSharedGroup,
   };
 }

@@ -90,6 +90,15 @@ export const LEAF_KINDS = {
     keyType: 'uuid',
     projection: `jsonb_build_object('by', revoked_by::text, 'reason', revocation_reason, 'at', ${time('revoked_at')})`,
   },
+  // A trip's start, completion or abortion: its event row (never changed) carries what the leaf says.
+  'trip.transition': {
+    table: 'trip_events',
+    key: 'id',
+    keyType: 'uuid',
+    projection: `jsonb_build_object('trip', trip_id::text, 'reference', details ->> 'reference', 'declaration', details ->> 'declaration',
+      'device', device_id::text, 'status', details ->> 'status', 'gate', details ->> 'gate', 'by', details ->> 'by', 'note', details ->> 'note',
+      'at', ${time('at')})`,
+  },
 } as const satisfies Record<string, LeafKind>;
 
 export type LeafKindName = keyof typeof LEAF_KINDS;

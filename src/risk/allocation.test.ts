@@ -47,15 +47,27 @@ describe('lane allocation at target rates', () => {
 
 describe('enterprise points', () => {
   it('lowers an AEO and raises a new enterprise, past findings and stock discrepancies, saying why', () => {
-    expect(enterprisePoints({ aeoStatus: 'AEO_F', enterpriseAgeDays: 2000, priorInspections: 10, priorFindings: 0, bookDiscrepancies: 0, gateMismatches: 0 })).toEqual({
+    expect(enterprisePoints({ aeoStatus: 'AEO_F', enterpriseAgeDays: 2000, priorInspections: 10, priorFindings: 0, bookDiscrepancies: 0, gateMismatches: 0, trackingAlerts: 0 })).toEqual({
       points: -10,
       reasons: ['Authorised economic operator (AEO_F): −10'],
     });
-    const risky = enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 30, priorInspections: 8, priorFindings: 5, bookDiscrepancies: 7, gateMismatches: 2 });
+    const risky = enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 30, priorInspections: 8, priorFindings: 5, bookDiscrepancies: 7, gateMismatches: 2, trackingAlerts: 0 });
     // 5 + round(30 × 5/10) + min(10, 14) + min(15, 6)
     expect(risky.points).toBe(5 + 15 + 10 + 6);
     expect(risky.reasons).toHaveLength(4);
     expect(risky.reasons[3]).toBe('2 trucks held at the gate in the last year for a plate, container, seal or weight mismatch: +6');
-    expect(enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 400, priorInspections: 0, priorFindings: 0, bookDiscrepancies: 0, gateMismatches: 9 }).points).toBe(15);
+    expect(enterprisePoints({ aeoStatus: 'NONE', enterpriseAgeDays: 400, priorInspections: 0, priorFindings: 0, bookDiscrepancies: 0, gateMismatches: 9, trackingAlerts: 0 }).points).toBe(15);
+  });
+
+  it('raises an enterprise whose trips under seal raised alerts, 4 points each and at most 20', () => {
+    const quiet = { aeoStatus: 'NONE', enterpriseAgeDays: 400, priorInspections: 0, priorFindings: 0, bookDiscrepancies: 0, gateMismatches: 0 };
+    expect(enterprisePoints({ ...quiet, trackingAlerts: 0 })).toEqual({ points: 0, reasons: [] });
+    const two = enterprisePoints({ ...quiet, trackingAlerts: 2 });
+    expect(two.points).toBe(8);
+    expect(two.reasons).toEqual([
+      '2 alerts on trips under seal in the last year (seal opened or tampered, route deviation, unauthorised stop, signal lost, late or wrong arrival): +8',
+    ]);
+    expect(enterprisePoints({ ...quiet, trackingAlerts: 5 }).points).toBe(20);
+    expect(enterprisePoints({ ...quiet, trackingAlerts: 40 }).points).toBe(20);
   });
 });

@@ -64,6 +64,8 @@ export function enterprisePoints(record: {
   bookDiscrepancies: number;
   /** Trucks of the enterprise held at a gate in the last year because what passed was not what was declared. */
   gateMismatches: number;
+  /** Alerts on the enterprise's trips under seal in the last year (tampering, detours, stops ...; not low batteries). */
+  trackingAlerts: number;
 }): { points: number; reasons: string[] } {
   let points = 0;
   const reasons: string[] = [];
@@ -93,6 +95,11 @@ export function enterprisePoints(record: {
     const added = Math.min(15, 3 * record.gateMismatches);
     points += added;
     reasons.push(`${record.gateMismatches} trucks held at the gate in the last year for a plate, container, seal or weight mismatch: +${added}`);
+  }
+  if (record.trackingAlerts > 0) {
+    const added = Math.min(20, 4 * record.trackingAlerts);
+    points += added;
+    reasons.push(`${record.trackingAlerts} alerts on trips under seal in the last year (seal opened or tampered, route deviation, unauthorised stop, signal lost, late or wrong arrival): +${added}`);
   }
   return { points, reasons };
 }

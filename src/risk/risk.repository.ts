@@ -81,6 +81,7 @@ export type EnterpriseRecordRow = {
   prior_findings: string;
   book_discrepancies: string;
   gate_mismatches: string;
+  tracking_alerts: string;
 };
 
 /** A labelled declaration line for training. */
@@ -198,7 +199,10 @@ export const riskRepository = {
                  AND o.occurred_at >= $2::timestamptz - interval '365 days' AND o.occurred_at < $2)::text AS book_discrepancies,
               (SELECT count(*) FROM alerts a WHERE a.enterprise_id = e.id AND a.kind = 'GATE_HOLD'
                  AND a.raised_at >= $2::timestamptz - interval '365 days' AND a.raised_at < $2
-                 AND a.details->'reasons' ?| ARRAY['PLATE_MISMATCH', 'CONTAINER_MISMATCH', 'SEAL_MISMATCH', 'WEIGHT_OUT_OF_TOLERANCE'])::text AS gate_mismatches
+                 AND a.details->'reasons' ?| ARRAY['PLATE_MISMATCH', 'CONTAINER_MISMATCH', 'SEAL_MISMATCH', 'WEIGHT_OUT_OF_TOLERANCE'])::text AS gate_mismatches,
+              (SELECT count(*) FROM alerts a WHERE a.enterprise_id = e.id AND a.subject_type = 'trip'
+                 AND a.kind IN ('SEAL_OPENED_OUTSIDE_GATE', 'SEAL_TAMPERED', 'ROUTE_DEVIATION', 'OVERDUE_ARRIVAL', 'UNAUTHORISED_STOP', 'SIGNAL_LOST', 'WRONG_GATE_ARRIVAL')
+                 AND a.raised_at >= $2::timestamptz - interval '365 days' AND a.raised_at < $2)::text AS tracking_alerts
        FROM enterprises e WHERE e.id = $1`,
       [enterpriseId, at],
     );

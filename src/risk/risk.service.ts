@@ -216,6 +216,7 @@ export function createRiskService(deps: RiskServiceDeps) {
       priorFindings: Number(enterpriseRow.prior_findings),
       bookDiscrepancies: Number(enterpriseRow.book_discrepancies),
       gateMismatches: Number(enterpriseRow.gate_mismatches),
+      trackingAlerts: Number(enterpriseRow.tracking_alerts),
     };
     // One line after another: the first use of a new database loads the tariff in this transaction.
     const taxes: LineTax[] = [];

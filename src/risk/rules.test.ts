@@ -14,6 +14,7 @@ const facts: DeclarationFacts = {
   priorFindings: 1,
   bookDiscrepancies: 0,
   gateMismatches: 0,
+  trackingAlerts: 3,
   lines: [
     { hsCode: '610910', originCountry: 'BD', netMass: 1000, customsValue: 18_000, valuePerKg: 18, valuePerKgDeviation: -1.2, taxRate: 16.5, modelProbability: 0.4 },
     { hsCode: '851713', originCountry: 'CN', netMass: 100, customsValue: 12_000, valuePerKg: 120, valuePerKgDeviation: 0.1, taxRate: 0, modelProbability: 0.05 },
@@ -45,6 +46,14 @@ describe('risk rules', () => {
     expect(ruleHits(rule([{ field: 'hsCode', op: 'startsWith', value: ['61'] }, { field: 'originCountry', op: 'in', value: ['CN'] }]), facts, '2026-11-27')).toBe(false);
     expect(ruleHits(rule([{ field: 'aeoStatus', op: 'notIn', value: ['AEO_F', 'AEO_S'] }, { field: 'totalValue', op: 'gte', value: '30000' }]), facts, '2026-11-27')).toBe(true);
     expect(ruleHits(rule([{ field: 'totalValue', op: 'gt', value: '30000' }]), facts, '2026-11-27')).toBe(false);
+  });
+
+  it("reads the alerts on the enterprise's trips under seal as a number", () => {
+    expect(ruleHits(rule([{ field: 'trackingAlerts', op: 'gte', value: '3' }]), facts, '2026-11-27')).toBe(true);
+    expect(ruleHits(rule([{ field: 'trackingAlerts', op: 'gt', value: '3' }]), facts, '2026-11-27')).toBe(false);
+    expect(checkConditions([{ field: 'trackingAlerts', op: 'in', value: ['3'] }])).toEqual([
+      { path: '/conditions/0/op', message: 'trackingAlerts is a number: use one of gt, gte, lt, lte' },
+    ]);
   });
 
   it('does not hit outside its validity or when inactive, or on a field with no value', () => {

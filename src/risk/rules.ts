@@ -33,6 +33,8 @@ export interface DeclarationFacts {
   priorFindings: number;
   bookDiscrepancies: number;
   gateMismatches: number;
+  /** Alerts on the enterprise's trips under seal in the last year, low batteries aside. */
+  trackingAlerts: number;
   lines: LineFacts[];
 }
 
@@ -50,6 +52,7 @@ const DECLARATION_FIELDS = {
   priorFindings: 'number',
   bookDiscrepancies: 'number',
   gateMismatches: 'number',
+  trackingAlerts: 'number',
 } as const satisfies Record<string, FieldKind>;
 const LINE_FIELDS = {
   hsCode: 'text',

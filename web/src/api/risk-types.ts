@@ -105,6 +105,7 @@ export const RULE_FIELDS: Array<{ field: string; label: string; kind: 'text' | '
   { field: 'priorFindings', label: 'Earlier findings', kind: 'number', hint: '' },
   { field: 'bookDiscrepancies', label: 'Stock discrepancies (a year)', kind: 'number', hint: '' },
   { field: 'gateMismatches', label: 'Trucks held at the gate for a mismatch (a year)', kind: 'number', hint: '' },
+  { field: 'trackingAlerts', label: 'Sealed-trip alerts (a year)', kind: 'number', hint: 'Seal opened or tampered, route deviations, stops, silence, late or wrong-gate arrivals' },
 ];
 
 export const OPERATOR_LABELS: Record<RuleOperator, string> = {

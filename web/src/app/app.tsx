@@ -5,7 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import type { Principal } from '../api/types.ts';
 import { ToastProvider } from '../components/toasts.tsx';
 import { Loading } from '../components/ui.tsx';
-import { canManageUsers, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canReadTransparencyLog, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
+import { canManageUsers, canMonitorTrips, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canReadTransparencyLog, canReadTrips, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
 import { LiveProvider } from '../live/live.tsx';
 import { BookPage } from '../pages/book.page.tsx';
 import { BooksPage } from '../pages/books.page.tsx';
@@ -37,6 +37,10 @@ const InspectionsPage = lazy(() => import('../pages/inspections.page.tsx'));
 const InspectionPage = lazy(() => import('../pages/inspection.page.tsx'));
 const CctvPage = lazy(() => import('../pages/cctv.page.tsx'));
 const TransparencyPage = lazy(() => import('../pages/transparency.page.tsx'));
+const MonitoringPage = lazy(() => import('../pages/monitoring.page.tsx'));
+const TripsPage = lazy(() => import('../pages/trips.page.tsx'));
+const TripPage = lazy(() => import('../pages/trip.page.tsx'));
+const DevicesPage = lazy(() => import('../pages/devices.page.tsx'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { session, restoring } = useSessionState();
@@ -104,6 +108,10 @@ export function App() {
               <Route path="inspections/:id" element={guarded(canReadInspections, 'read inspection tasks', lazyPage(<InspectionPage />))} />
               <Route path="cctv" element={guarded(canReadCctv, 'read the CCTV evidence of the zones', lazyPage(<CctvPage />))} />
               <Route path="transparency" element={guarded(canReadTransparencyLog, 'read the transparency log', lazyPage(<TransparencyPage />))} />
+              <Route path="monitoring" element={guarded(canMonitorTrips, 'watch the trips under way', lazyPage(<MonitoringPage />))} />
+              <Route path="trips" element={guarded(canReadTrips, 'read the trips of goods under seal', lazyPage(<TripsPage />))} />
+              <Route path="trips/:id" element={guarded(canReadTrips, 'read the trips of goods under seal', lazyPage(<TripPage />))} />
+              <Route path="devices" element={guarded(canReadTrips, 'read the tracking devices', lazyPage(<DevicesPage />))} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

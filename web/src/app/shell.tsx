@@ -8,7 +8,7 @@ import type { AlertRecord } from '../api/alert-types.ts';
 import { ROLE_NAMES, type LiveEvent, type Page, type Principal } from '../api/types.ts';
 import { useToasts } from '../components/toasts.tsx';
 import { ACTION_LABELS, humanize } from '../lib/format.ts';
-import { canManageUsers, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canReadTransparencyLog, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
+import { canManageUsers, canMonitorTrips, canReadAlerts, canReadCctv, canReadInspections, canReadSettings, canReadTransparencyLog, canReadTrips, canSeeTargeting, canWatchGates } from '../lib/rights.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { isOwnAction, useLive, useLiveEvents, useThrottled, type LiveStatus } from '../live/live.tsx';
 import { canDeclare, isStaff, useDirectory, useSession } from './session.tsx';
@@ -218,12 +218,14 @@ function navEntries(principal: Principal, openAlerts: string | null): { primary:
     ...(canReadAlerts(principal) ? [{ to: '/alerts', label: 'Alerts', count: openAlerts }] : []),
     ...(canReadInspections(principal) ? [{ to: '/inspections', label: 'Inspections' }] : []),
     ...(canWatchGates(principal) ? [{ to: '/gates', label: 'Gates' }] : []),
+    ...(canMonitorTrips(principal) ? [{ to: '/monitoring', label: 'Monitoring' }] : []),
     ...(canSeeTargeting(principal) ? [{ to: '/risk', label: 'Risk' }] : []),
   ];
   const more: NavEntry[] = [
     ...(canDeclare(principal) && staff ? [newDeclaration] : []),
     ...(staff ? [books] : []),
     ...(canReadCctv(principal) ? [{ to: '/cctv', label: 'CCTV' }] : []),
+    ...(canReadTrips(principal) ? [{ to: '/trips', label: 'Trips' }, { to: '/devices', label: 'Tracking devices' }] : []),
     ...(canReadTransparencyLog(principal) ? [{ to: '/transparency', label: 'Transparency log' }] : []),
     { to: '/zones', label: 'Zones map' },
     staff || !principal.enterpriseId ? { to: '/enterprises', label: 'Enterprises' } : { to: `/enterprises/${principal.enterpriseId}`, label: 'Your enterprise' },

@@ -46,3 +46,13 @@ export const canEditCctvPolicy = has(['admin']);
 export const canReadTransparencyLog = has(['admin', 'customs_officer', 'risk_analyst', 'auditor']);
 /** Signing a checkpoint on demand and auditing the log against a kept one: AUDITORS on the server. */
 export const canAuditTransparencyLog = has(['admin', 'auditor']);
+/** Cargo tracking's trips and devices: staff of the zones, and traders for their own (TRIP_READERS, DEVICE_READERS). */
+export const canReadTrips = has(['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user']);
+/** The monitoring map of the trips under way with the tracking alerts' feed: the staff who read alerts. */
+export const canMonitorTrips = has(['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator']);
+/** Creating a trip for a released declaration: TRIP_CREATORS (a zone operator for its zones of origin). */
+export const canCreateTrips = has(['admin', 'customs_officer', 'zone_operator']);
+/** Starting, completing or aborting a trip by hand is a customs decision. */
+export const canDecideTrips = has(['admin', 'customs_officer']);
+/** Registering and retiring devices: DEVICE_WRITERS (a zone operator for its zones). */
+export const canWriteDevices = has(['admin', 'zone_operator']);

@@ -57,6 +57,7 @@ function AlertLinks({ alert }: { alert: AlertRecord }) {
       {kind === 'gate_passage' ? <Link to={`/gates/passages/${alert.subjectId}`}>Passage{gate ? ` at ${gate}` : ''}</Link> : null}
       {kind === 'gate' && alert.zoneId ? <Link to={`/gates?${new URLSearchParams({ zone: alert.zoneId, gate: alert.subjectId }).toString()}`}>Gate desk</Link> : null}
       {kind === 'book' ? <Link to={`/books/${alert.subjectId}`}>Book</Link> : null}
+      {kind === 'trip' ? <Link to={`/trips/${alert.subjectId}`}>Trip</Link> : null}
       {alert.declarationId ? (
         <Link to={`/declarations/${alert.declarationId}`} className={reference ? 'mono' : undefined}>
           {reference ?? 'Declaration'}

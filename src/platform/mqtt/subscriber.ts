@@ -1,0 +1,174 @@
+// Cordon's subscription to device telemetry at an MQTT broker (its own or an external one such as
+// Mosquitto). The session is persistent (`clean: false`) under a fixed client id, so the broker keeps
+// what arrives while Cordon is away; a QoS 1 message is acknowledged only once its handler has
+// resolved, that is once it is stored. A handler that fails (the database is down) acknowledges
+// nothing more on that connection: the connection is dropped and opened again, and the broker sends
+// every unacknowledged message again (marked `dup`; storing is idempotent, so a copy changes nothing).
+import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
+
+/** What the MQTT parts write to the log (the application's pino logger or a child of it). */
+export interface MqttLog {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export type MessageHandler = (topic: string, payload: Buffer, packet: { dup: boolean }) => Promise<void>;
+
+export interface SubscriberOptions {
+  /** mqtt://host:port (credentials may be in the URL, or given below). */
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  /** 5 for brokers that speak MQTT 5 (Mosquitto); 4 (MQTT 3.1.1) for the embedded broker. */
+  protocolVersion: 4 | 5;
+  /** The topic filter, subscribed with QoS 1. */
+  filter: string;
+  /** Shares the subscription with the other processes of this group (`$share/<group>/<filter>`). */
+  sharedGroup?: string | null;
+  handle: MessageHandler;
+  /** Messages handled at once; also the Receive Maximum announced to an MQTT 5 broker. */
+  maxInFlight?: number;
+  /** How long the broker keeps the session while Cordon is away (MQTT 5; MQTT 3.1.1 keeps it for good). */
+  sessionExpirySeconds?: number;
+  reconnectPeriodMs?: number;
+  log: MqttLog;
+}
+
+export interface Subscriber {
+  /** Resolves once the subscription is in place for the first time. */
+  readonly subscribed: Promise<void>;
+  /** Handles nothing new, waits for the messages being handled (and acknowledges them), then disconnects. */
+  stop(): Promise<void>;
+  /**
+   * Cuts the connection without a word, as a crash or a network failure would; it is opened again
+   * after the reconnect period. Whatever was not acknowledged is the broker's to send again.
+   */
+  dropConnection(): void;
+}
+
+const MAX_IN_FLIGHT = 10_000;
+const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+const RECONNECT_PERIOD_MS = 2_000;
+
+// Passed to mqtt.js's handleMessage callback, an error makes it skip its own PUBACK and read the next
+// packet. Its PUBACK is sent only after the handler resolves; sending it from the callback instead
+// would make mqtt.js handle one message at a time and wait for each store before reading the next.
+const ACKNOWLEDGED_LATER = new Error('acknowledged once stored');
+
+/** A PUBACK: MQTT 3.1.1 §3.4; MQTT 5 §3.4.2.1 lets a success leave out its reason code and properties. */
+function pubackOf(messageId: number): Buffer {
+  return Buffer.from([0x40, 0x02, messageId >> 8, messageId & 0xff]);
+}
+
+export function startSubscriber(options: SubscriberOptions): Subscriber {
+  const { log, handle } = options;
+  const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
+  const filter = options.sharedGroup ? `$share/${options.sharedGroup}/${options.filter}` : options.filter;
+  const client: MqttClient = connect(options.url, {
+    manualConnect: true,
+    clientId: options.clientId,
+    clean: false,
+    protocolVersion: options.protocolVersion,
+    // Subscribed again below only when the broker has lost the session (a new embedded broker).
+    resubscribe: false,
+    reconnectPeriod: options.reconnectPeriodMs ?? RECONNECT_PERIOD_MS,
+    // A broker refusing for a while (restarting, its authentication backend away) is tried again too.
+    reconnectOnConnackError: true,
+    ...(options.username === undefined ? {} : { username: options.username }),
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? SESSION_EXPIRY_SECONDS, receiveMaximum: Math.min(maxInFlight, 65_535) } }
+      : {}),
+  });
+
+  let stopping = false;
+  const inFlight = new Set<Promise<boolean>>();
+  let markSubscribed: () => void = () => undefined;
+  const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
+
+  const dropConnection = () => {
+    if (!client.stream.destroyed) client.stream.destroy();
+  };
+
+  client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
+    if (stopping) {
+      // Neither handled nor acknowledged: the broker keeps it for the next start.
+      callback(packet.qos === 1 ? ACKNOWLEDGED_LATER : undefined);
+      return;
+    }
+    const connection = client.stream;
+    const { topic, messageId, qos } = packet;
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    if (packet.dup) log.debug({ topic, messageId }, 'MQTT message delivered again');
+    /** Whether the handler resolved. */
+    const work = handle(topic, payload, { dup: packet.dup === true }).then(
+      () => {
+        // An acknowledgement belongs to the connection the message came on; after a reconnect the
+        // broker sends the message again and this copy's PUBACK would name another message.
+        if (qos === 1 && messageId !== undefined && client.stream === connection && client.connected && !connection.destroyed) connection.write(pubackOf(messageId));
+        return true;
+      },
+      (error: unknown) => {
+        if (client.stream !== connection) return false;
+        log.error({ err: error, topic, messageId }, 'telemetry not stored; reconnecting so that the broker sends it again');
+        dropConnection();
+        return false;
+      },
+    );
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+    if (qos === 2) {
+      // Not subscribed at QoS 2, so not expected; mqtt.js completes one (PUBCOMP) only without an error.
+      void work.then((stored) => callback(stored ? undefined : new Error('not stored')));
+      return;
+    }
+    const next = () => callback(qos === 1 ? ACKNOWLEDGED_LATER : undefined);
+    // Past the limit, reading stops until one finishes: the broker then holds the rest.
+    if (inFlight.size >= maxInFlight) void Promise.race(inFlight).then(next);
+    else next();
+  };
+
+  client.on('connect', (connack) => {
+    log.info({ url: redact(options.url), clientId: options.clientId, sessionPresent: connack.sessionPresent }, 'MQTT subscriber connected');
+    if (connack.sessionPresent) {
+      markSubscribed();
+      return;
+    }
+    client.subscribe(filter, { qos: 1 }, (error, granted) => {
+      const qos = granted?.[0]?.qos;
+      if (error || qos === undefined || qos === 128) {
+        log.error({ err: error, filter, granted: qos }, 'MQTT subscription refused; trying again after reconnecting');
+        dropConnection();
+        return;
+      }
+      log.info({ filter, qos }, 'MQTT subscribed');
+      markSubscribed();
+    });
+  });
+  client.on('reconnect', () => log.debug({ clientId: options.clientId }, 'MQTT subscriber reconnecting'));
+  client.on('offline', () => log.warn({ clientId: options.clientId }, 'MQTT subscriber offline'));
+  client.on('error', (error) => log.warn({ err: error, clientId: options.clientId }, 'MQTT subscriber error'));
+  client.connect();
+
+  let stopped: Promise<void> | null = null;
+  return {
+    subscribed,
+    dropConnection,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        await Promise.allSettled([...inFlight]);
+        await client.endAsync();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** The URL without its password, for the log. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
+}

@@ -1,0 +1,105 @@
+// The telemetry contract as a device maker would read it: what is taken, how times are read, and
+// what a refusal says.
+import { describe, expect, it } from 'vitest';
+import { MAX_TELEMETRY_MESSAGES, parseTelemetry, telemetryTimeMs } from './telemetry.contract.ts';
+
+const position = { type: 'position', time: '2026-03-01T08:15:00Z', lat: 25.0112, lon: 55.0611 };
+
+function errorsOf(payload: unknown) {
+  const result = parseTelemetry(payload);
+  if (result.ok) throw new Error('expected a refusal');
+  return result.errors;
+}
+
+describe('telemetry contract', () => {
+  it('reads one message of each kind, with optional fields as null', () => {
+    const result = parseTelemetry([
+      { ...position, speed: 42.5, heading: 359.9, accuracy: 4, battery: 88 },
+      position,
+      { type: 'seal', time: 1772352960000, state: 'SEALED' },
+      { type: 'event', time: '2026-03-01T12:16:00+04:00', event: 'UNLOCK', authorisation: 'PERMIT-77', battery: 61 },
+      { type: 'event', time: '2026-03-01T08:17:00.250Z', event: 'SHOCK' },
+    ]);
+    expect(result).toEqual({
+      ok: true,
+      messages: [
+        { type: 'position', at: new Date('2026-03-01T08:15:00Z'), lat: 25.0112, lon: 55.0611, speedKmh: 42.5, heading: 359.9, accuracyM: 4, battery: 88 },
+        { type: 'position', at: new Date('2026-03-01T08:15:00Z'), lat: 25.0112, lon: 55.0611, speedKmh: null, heading: null, accuracyM: null, battery: null },
+        { type: 'seal', at: new Date(1772352960000), state: 'SEALED' },
+        { type: 'event', at: new Date('2026-03-01T08:16:00Z'), event: 'UNLOCK', battery: 61, authorisation: 'PERMIT-77' },
+        { type: 'event', at: new Date('2026-03-01T08:17:00.250Z'), event: 'SHOCK', battery: null, authorisation: null },
+      ],
+    });
+  });
+
+  it('takes a single message as well as an array, and its JSON text or bytes', () => {
+    const expected = { ok: true, messages: [{ type: 'seal', at: new Date('2026-03-01T08:00:00Z'), state: 'ARMED' }] };
+    const seal = { type: 'seal', time: '2026-03-01T08:00:00Z', state: 'ARMED' };
+    expect(parseTelemetry(seal)).toEqual(expected);
+    expect(parseTelemetry(JSON.stringify(seal))).toEqual(expected);
+    expect(parseTelemetry(Buffer.from(JSON.stringify([seal])))).toEqual(expected);
+    expect(errorsOf('{"type":"seal",')).toEqual([{ path: '/', message: 'must be JSON (UTF-8)' }]);
+  });
+
+  it('reads every RFC 3339 spelling of a time as the same instant', () => {
+    const instant = Date.UTC(2026, 2, 1, 8, 15, 0);
+    for (const time of ['2026-03-01T08:15:00Z', '2026-03-01t08:15:00z', '2026-03-01 08:15:00Z', '2026-03-01T10:15:00+02:00', '2026-03-01T10:15:00+0200', '2026-03-01T05:45:00-02:30']) {
+      expect(telemetryTimeMs(time), time).toBe(instant);
+    }
+    expect(telemetryTimeMs('2026-03-01T08:15:00.1234Z')).toBe(instant + 123);
+    expect(telemetryTimeMs(instant)).toBe(instant);
+  });
+
+  it('refuses a time without offset, before 2000, fractional epoch milliseconds or an impossible date', () => {
+    for (const time of ['2026-03-01T08:15:00', '1999-12-31T23:59:59Z', 946684799999, 1772352960000.5, '2026-02-30T08:00:00Z', 'yesterday', '1772352960000']) {
+      expect(errorsOf({ ...position, time }), String(time)).toEqual([
+        { path: '/time', message: 'must be an ISO 8601 date-time with an offset or integer epoch milliseconds, from 2000-01-01' },
+      ]);
+    }
+    // The first instant of 2000 is a set clock.
+    expect(parseTelemetry({ ...position, time: 946684800000 }).ok).toBe(true);
+    expect(parseTelemetry({ ...position, time: '2000-01-01T01:00:00+01:00' }).ok).toBe(true);
+    // An offset that moves a 2000 date back into 1999 is refused too.
+    expect(errorsOf({ ...position, time: '2000-01-01T00:30:00+01:00' })).toEqual([
+      { path: '/time', message: 'must be an ISO 8601 date-time with an offset or integer epoch milliseconds, from 2000-01-01' },
+    ]);
+  });
+
+  it('names each bad field of each message and the rule it breaks', () => {
+    const errors = errorsOf([
+      position,
+      { ...position, lat: 90.5, lon: -181, speed: -1, heading: 361, accuracy: -2, battery: 101 },
+      { type: 'seal', time: '2026-03-01T08:00:00Z', state: 'CLOSED' },
+      { type: 'event', time: '2026-03-01T08:00:00Z', event: 'UNLOCK', authorisation: 'x'.repeat(65), battery: 50.5 },
+    ]);
+    expect(errors).toEqual([
+      { path: '/1/lat', message: 'must be <= 90' },
+      { path: '/1/lon', message: 'must be >= -180' },
+      { path: '/1/speed', message: 'must be >= 0' },
+      { path: '/1/heading', message: 'must be <= 360' },
+      { path: '/1/accuracy', message: 'must be >= 0' },
+      { path: '/1/battery', message: 'must be <= 100' },
+      { path: '/2/state', message: 'must be one of ARMED, SEALED, OPENED' },
+      { path: '/3/battery', message: 'must be integer' },
+      { path: '/3/authorisation', message: 'must NOT have more than 64 characters' },
+    ]);
+  });
+
+  it('refuses unknown fields, missing fields, unknown kinds and wrong types', () => {
+    expect(errorsOf({ ...position, altitude: 12 })).toEqual([{ path: '/altitude', message: 'is not a known field' }]);
+    expect(errorsOf({ type: 'position', time: position.time, lat: 1 })).toEqual([{ path: '/lon', message: 'is required' }]);
+    expect(errorsOf({ type: 'seal', time: position.time, state: 'OPENED', lat: 1 })).toEqual([{ path: '/lat', message: 'is not a known field' }]);
+    expect(errorsOf({ type: 'heartbeat', time: position.time })).toEqual([{ path: '/type', message: 'must be one of position, seal, event' }]);
+    expect(errorsOf({ ...position, lat: '25.01' })).toEqual([{ path: '/lat', message: 'must be number' }]);
+    expect(errorsOf([position, 'position'])).toEqual([{ path: '/1', message: 'must be an object' }]);
+    expect(errorsOf(null)).toEqual([{ path: '/', message: 'must be an object' }]);
+  });
+
+  it('takes at most 1000 messages and at least one', () => {
+    const many = Array.from({ length: MAX_TELEMETRY_MESSAGES }, (_, index) => ({ ...position, time: 1772352960000 + index * 1000 }));
+    const result = parseTelemetry(many);
+    expect(result.ok && result.messages.length).toBe(1000);
+    expect(errorsOf([...many, position])).toEqual([{ path: '/', message: 'must hold at most 1000 messages' }]);
+    expect(errorsOf([])).toEqual([{ path: '/', message: 'must hold at least one message' }]);
+  });
+});

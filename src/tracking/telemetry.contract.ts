@@ -1,0 +1,203 @@
+// What an e-seal or e-lock may send: the JSON Schema of telemetry messages (one message or an array
+// of them, the same over MQTT and HTTP) and their parsing into typed messages with times as Dates.
+// A payload is taken or refused as a whole; a refusal names every bad field and the rule it breaks.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { Type, type Static } from 'typebox';
+import type { ErrorDetail } from '../platform/errors.ts';
+import { StringEnum } from '../platform/http/schemas.ts';
+
+export const MAX_TELEMETRY_MESSAGES = 1000;
+
+export const SEAL_STATES = ['ARMED', 'SEALED', 'OPENED'] as const;
+export type SealState = (typeof SEAL_STATES)[number];
+export const DEVICE_EVENTS = ['TAMPER', 'CUT', 'SHOCK', 'LOW_BATTERY', 'UNLOCK'] as const;
+export type DeviceEvent = (typeof DEVICE_EVENTS)[number];
+
+/** 2000-01-01T00:00:00Z: a device clock earlier than this has not been set. */
+export const EARLIEST_TELEMETRY_TIME = Date.UTC(2000, 0, 1);
+/** 9999-12-31T23:59:59.999Z: the last instant an ISO 8601 date-time with a four-digit year can name. */
+const LATEST_TELEMETRY_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const TIME_RULE = 'must be an ISO 8601 date-time with an offset or integer epoch milliseconds, from 2000-01-01';
+
+const Time = Type.Union([Type.String({ format: 'date-time', maxLength: 40 }), Type.Integer({ minimum: EARLIEST_TELEMETRY_TIME, maximum: LATEST_TELEMETRY_TIME })], {
+  description: `When the device measured it: ISO 8601 date-time with offset ("2026-03-01T08:15:00Z") or epoch milliseconds; from 2000-01-01`,
+});
+const Battery = Type.Integer({ minimum: 0, maximum: 100, description: 'Battery charge, percent' });
+
+export const PositionMessageSchema = Type.Object(
+  {
+    type: Type.Literal('position'),
+    time: Time,
+    lat: Type.Number({ minimum: -90, maximum: 90, description: 'Latitude, degrees WGS84' }),
+    lon: Type.Number({ minimum: -180, maximum: 180, description: 'Longitude, degrees WGS84' }),
+    speed: Type.Optional(Type.Number({ minimum: 0, description: 'Speed over ground, km/h' })),
+    heading: Type.Optional(Type.Number({ minimum: 0, maximum: 360, description: 'Course over ground, degrees from true north' })),
+    accuracy: Type.Optional(Type.Number({ minimum: 0, description: 'Horizontal accuracy, metres' })),
+    battery: Type.Optional(Battery),
+  },
+  { additionalProperties: false },
+);
+
+export const SealMessageSchema = Type.Object(
+  {
+    type: Type.Literal('seal'),
+    time: Time,
+    state: StringEnum(SEAL_STATES),
+  },
+  { additionalProperties: false },
+);
+
+export const EventMessageSchema = Type.Object(
+  {
+    type: Type.Literal('event'),
+    time: Time,
+    event: StringEnum(DEVICE_EVENTS),
+    battery: Type.Optional(Battery),
+    authorisation: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The unlock code or permit an UNLOCK was authorised with' })),
+  },
+  { additionalProperties: false },
+);
+
+/** One telemetry message as a device sends it. */
+export const TelemetryMessageSchema = Type.Union([PositionMessageSchema, SealMessageSchema, EventMessageSchema]);
+export type TelemetryMessageInput = Static<typeof TelemetryMessageSchema>;
+
+/** The messages of one HTTP request (`messages` of the body). */
+export const TelemetryBatchSchema = Type.Array(TelemetryMessageSchema, { minItems: 1, maxItems: MAX_TELEMETRY_MESSAGES });
+
+/** A whole payload: one message or an array of them. */
+export const TelemetryPayloadSchema = Type.Union([TelemetryMessageSchema, TelemetryBatchSchema]);
+
+
+export type TelemetryMessage =
+  | { type: 'position'; at: Date; lat: number; lon: number; speedKmh: number | null; heading: number | null; accuracyM: number | null; battery: number | null }
+  | { type: 'seal'; at: Date; state: SealState }
+  | { type: 'event'; at: Date; event: DeviceEvent; battery: number | null; authorisation: string | null };
+
+export type TelemetryParse = { ok: true; messages: TelemetryMessage[] } | { ok: false; errors: ErrorDetail[] };
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// The same options as the HTTP body validator: no coercion, every error.
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: false }));
+const validatePayload = ajv.compile<TelemetryMessageInput | TelemetryMessageInput[]>(TelemetryPayloadSchema);
+// Each kind on its own, so that a bad message is described by its own kind's rules only.
+const validatorsByType: Record<string, ValidateFunction> = {
+  position: ajv.compile(PositionMessageSchema),
+  seal: ajv.compile(SealMessageSchema),
+  event: ajv.compile(EventMessageSchema),
+};
+const TYPES = Object.keys(validatorsByType);
+
+// RFC 3339 date-time (what the `date-time` format admits): read by hand so that every accepted
+// spelling (lower-case t, a space, +hhmm offsets) gives the same instant on every runtime.
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+
+/** Epoch milliseconds of a telemetry time, or NaN when it is not one. */
+export function telemetryTimeMs(time: string | number): number {
+  if (typeof time === 'number') return Number.isInteger(time) ? time : Number.NaN;
+  const match = DATE_TIME.exec(time);
+  if (!match) return Number.NaN;
+  const [, year, month, day, hour, minute, second, fraction, zulu, sign, offsetHours, offsetMinutes] = match;
+  const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
+  // A leap second (23:59:60) is read as the first instant of the next minute.
+  const local = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), ms);
+  const offset = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes ?? 0)) * 60_000;
+  return local - offset;
+}
+
+function detailOf(error: ErrorObject, prefix: string): ErrorDetail {
+  const path = prefix + error.instancePath;
+  switch (error.keyword) {
+    case 'required':
+      return { path: `${path}/${(error.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
+    case 'additionalProperties':
+      return { path: `${path}/${(error.params as { additionalProperty: string }).additionalProperty}`, message: 'is not a known field' };
+    case 'enum':
+      return { path, message: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+    default:
+      return { path, message: error.message ?? 'is invalid' };
+  }
+}
+
+/** The errors of one message, by its own kind's schema. */
+function messageErrors(message: unknown, prefix: string): ErrorDetail[] {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return [{ path: prefix || '/', message: 'must be an object' }];
+  const type = (message as { type?: unknown }).type;
+  const validate = typeof type === 'string' ? validatorsByType[type] : undefined;
+  if (!validate) return [{ path: `${prefix}/type`, message: `must be one of ${TYPES.join(', ')}` }];
+  if (validate(message)) return [];
+  const errors: ErrorDetail[] = [];
+  for (const error of validate.errors ?? []) {
+    // The time's alternatives each report their own failure: say the rule once instead.
+    if (error.instancePath === '/time') {
+      if (!errors.some((detail) => detail.path === `${prefix}/time`)) errors.push({ path: `${prefix}/time`, message: TIME_RULE });
+      continue;
+    }
+    errors.push(detailOf(error, prefix));
+  }
+  return errors;
+}
+
+function describe(payload: unknown): ErrorDetail[] {
+  if (!Array.isArray(payload)) return messageErrors(payload, '');
+  if (payload.length === 0) return [{ path: '/', message: 'must hold at least one message' }];
+  if (payload.length > MAX_TELEMETRY_MESSAGES) return [{ path: '/', message: `must hold at most ${MAX_TELEMETRY_MESSAGES} messages` }];
+  return payload.flatMap((message, index) => messageErrors(message, `/${index}`));
+}
+
+function toMessage(input: TelemetryMessageInput, at: Date): TelemetryMessage {
+  switch (input.type) {
+    case 'position':
+      return {
+        type: 'position',
+        at,
+        lat: input.lat,
+        lon: input.lon,
+        speedKmh: input.speed ?? null,
+        heading: input.heading ?? null,
+        accuracyM: input.accuracy ?? null,
+        battery: input.battery ?? null,
+      };
+    case 'seal':
+      return { type: 'seal', at, state: input.state };
+    case 'event':
+      return { type: 'event', at, event: input.event, battery: input.battery ?? null, authorisation: input.authorisation ?? null };
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a telemetry payload: the parsed JSON value, or its text or bytes as received. Paths are JSON
+ * pointers into the payload (`/3/lat` is the fourth message's latitude; a single message's fields
+ * are `/lat`). Times become Dates; a time before 2000 or that names no instant is refused.
+ */
+export function parseTelemetry(payload: unknown): TelemetryParse {
+  let value = payload;
+  if (typeof value === 'string' || value instanceof Uint8Array) {
+    try {
+      value = JSON.parse(typeof value === 'string' ? value : decoder.decode(value));
+    } catch {
+      return { ok: false, errors: [{ path: '/', message: 'must be JSON (UTF-8)' }] };
+    }
+  }
+  if (!validatePayload(value)) {
+    const errors = describe(value);
+    return { ok: false, errors: errors.length > 0 ? errors : [{ path: '/', message: 'must be a telemetry message or an array of them' }] };
+  }
+  const inputs = Array.isArray(value) ? value : [value];
+  const messages: TelemetryMessage[] = [];
+  const errors: ErrorDetail[] = [];
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index]!;
+    const ms = telemetryTimeMs(input.time);
+    if (!(ms >= EARLIEST_TELEMETRY_TIME && ms <= LATEST_TELEMETRY_TIME)) {
+      errors.push({ path: Array.isArray(value) ? `/${index}/time` : '/time', message: TIME_RULE });
+      continue;
+    }
+    messages.push(toMessage(input, new Date(ms)));
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, messages };
+}

@@ -1,0 +1,786 @@
+// The telemetry pipeline: messages of many devices are buffered and written together, one
+// transaction per flush with one multi-row statement per table. Per device, the last accepted fix
+// and the open trip (its context and monitor state) live in memory, loaded on first use and updated
+// after each commit; the filters drop bad fixes, the monitor turns the rest into trip transitions
+// and alerts. A flush that fails stores nothing, forgets the state of its devices (read again next
+// time) and rejects its submits, so a broker's message is not acknowledged and comes again.
+// The time-based checks of ACTIVE trips (`tick`) run between flushes, on the same state.
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../platform/db/db.ts';
+import type { Clock } from '../platform/clock.ts';
+import { appendEvent } from '../platform/events/outbox.ts';
+import type { AlertsService } from '../alerts/alerts.service.ts';
+import { checkFix, checkTime, type AcceptedFix, type DropReason, type FilterSettings } from './filters.ts';
+import { distanceMeters, type LonLat } from './geo.ts';
+import { GeofenceIndex, type Fence } from './geofences.ts';
+import { observe, tick, type AlertSignal, type MonitorSettings, type MonitorState, type TripContext, type TripFences } from './monitor.ts';
+import type { TelemetryMessage } from './telemetry.contract.ts';
+import {
+  trackingRepository as repo,
+  UNKNOWN_DEVICE,
+  type DeviceUpdate,
+  type DeviceWithTripRow,
+  type DropCount,
+  type EventValues,
+  type PositionValues,
+  type TrackingSettingsRow,
+  type TripUpdate,
+} from './tracking.repository.ts';
+
+export interface IngestResult {
+  accepted: number;
+  dropped: Partial<Record<DropReason, number>>;
+}
+
+export interface TelemetryIngest {
+  /** Resolves once the messages are durably stored (or counted as dropped); rejects only if the database fails (the caller must then not acknowledge). */
+  submit(deviceId: string, messages: TelemetryMessage[], receivedAt: Date): Promise<IngestResult>;
+  /** Counts a refused payload (MALFORMED) for the device, if it exists. */
+  refuse(deviceId: string, receivedAt: Date): Promise<void>;
+  /** Writes what is buffered and stops accepting. */
+  close(): Promise<void>;
+}
+
+/** An open trip as the live map shows it, from memory. */
+export interface LiveTripState {
+  id: string;
+  reference: string;
+  status: 'PLANNED' | 'ACTIVE';
+  declarationId: string;
+  enterpriseId: string;
+  deviceId: string;
+  deviceCode: string;
+  containerNumber: string;
+  originGateId: string;
+  destinationGateId: string;
+  originZoneId: string;
+  destinationZoneId: string;
+  arriveBy: Date;
+  sealState: SealState | null;
+  tampered: boolean;
+  lastAt: Date | null;
+  lastLat: number | null;
+  lastLon: number | null;
+  lastSpeedKmh: number | null;
+}
+
+export interface TickResult {
+  trips: number;
+  alertsRaised: number;
+}
+
+/** The ingest with what the rest of tracking needs of it besides the transports' contract. */
+export interface TrackingIngest extends TelemetryIngest {
+  /** Time-based checks of every ACTIVE trip at the clock's time: signal lost, overdue arrival, long stops. */
+  tick(): Promise<TickResult>;
+  /** Open trips of the devices held in memory. */
+  liveTrips(): LiveTripState[];
+  /**
+   * Forgets what is held of the device: its trip was planned or changed by hand. Called once the
+   * trip's row is locked, so that no flush brings the old state back; read again on next use.
+   */
+  forget(deviceId: string): void;
+  /** The settings changed: they (and the gate fences' radius) are read again at the next flush. */
+  settingsChanged(): void;
+}
+
+type SealState = 'ARMED' | 'SEALED' | 'OPENED';
+
+/** A flush starts when this many messages wait ... */
+export const FLUSH_AT_MESSAGES = 2000;
+/** ... or this long after the first of them arrived. */
+export const FLUSH_AFTER_MS = 25;
+/** At most this many messages (whole submits) go into one transaction. */
+const MAX_FLUSH_MESSAGES = 10_000;
+/** Settings are read again at least this often, whatever else happens. */
+const SETTINGS_TTL_MS = 60_000;
+/** Devices kept in memory; past this the least recently loaded are forgotten (and read again on use). */
+const MAX_DEVICES_IN_MEMORY = 200_000;
+/**
+ * Flushes run this many at a time on PostgreSQL, each on its own connection and for its own devices
+ * (a device always goes to the same lane, so its messages stay in order and its state has one
+ * writer). PGlite has one connection: one lane.
+ */
+const POSTGRES_LANES = 4;
+
+interface TripMemory {
+  id: string;
+  reference: string;
+  declarationId: string;
+  enterpriseId: string;
+  containerNumber: string;
+  originZoneId: string;
+  destinationZoneId: string;
+  status: 'PLANNED' | 'ACTIVE';
+  context: TripContext;
+  monitor: MonitorState;
+  sealState: SealState | null;
+  tampered: boolean;
+  lastAt: Date | null;
+  lastLat: number | null;
+  lastLon: number | null;
+  lastSpeedKmh: number | null;
+}
+
+interface DeviceMemory {
+  id: string;
+  code: string;
+  lastFix: AcceptedFix | null;
+  trip: TripMemory | null;
+}
+
+interface Pending {
+  code: string;
+  messages: TelemetryMessage[];
+  receivedAt: Date;
+  refused: boolean;
+  result: IngestResult;
+  resolve(result: IngestResult): void;
+  reject(error: unknown): void;
+}
+
+/** One stream of flushes: its queue, its timer and the chain its flushes run on one after the other. */
+interface Lane {
+  queue: Pending[];
+  queuedMessages: number;
+  firstQueuedAt: number;
+  timer: NodeJS.Timeout | null;
+  flushQueued: boolean;
+  /** The end of the lane's work so far; never rejects. */
+  tail: Promise<unknown>;
+}
+
+interface Settings {
+  filter: FilterSettings;
+  monitor: MonitorSettings;
+}
+
+interface RaisedAlert {
+  trip: Pick<TripMemory, 'id' | 'reference' | 'declarationId' | 'enterpriseId' | 'containerNumber' | 'originZoneId'>;
+  deviceCode: string;
+  signal: AlertSignal;
+}
+
+export function settingsOf(row: TrackingSettingsRow): Settings {
+  return {
+    filter: { futureToleranceSeconds: row.future_tolerance_seconds, maxSpeedKmh: row.max_speed_kmh, maxAccuracyMeters: row.max_accuracy_meters },
+    monitor: {
+      deviationMeters: row.deviation_meters,
+      deviationSeconds: row.deviation_seconds,
+      returnSeconds: row.return_seconds,
+      stopSpeedKmh: Number(row.stop_speed_kmh),
+      stopMinutes: row.stop_minutes,
+      signalLostMinutes: row.signal_lost_minutes,
+      lowBatteryPercent: row.low_battery_percent,
+      gateFenceRadiusMeters: row.gate_fence_radius_meters,
+    },
+  };
+}
+
+const SEAL_EVENT_KIND: Record<SealState, string> = { ARMED: 'SEAL_ARMED', SEALED: 'SEAL_SEALED', OPENED: 'SEAL_OPENED' };
+
+function eventKindOf(message: Exclude<TelemetryMessage, { type: 'position' }>): string {
+  return message.type === 'seal' ? SEAL_EVENT_KIND[message.state] : message.event;
+}
+
+function eventDetailsOf(message: Exclude<TelemetryMessage, { type: 'position' }>): Record<string, unknown> {
+  if (message.type === 'seal') return {};
+  const details: Record<string, unknown> = {};
+  if (message.battery !== null) details.battery = message.battery;
+  if (message.authorisation !== null) details.authorisation = message.authorisation;
+  return details;
+}
+
+const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+function addDrop(result: IngestResult, reason: DropReason, count = 1): void {
+  result.dropped[reason] = (result.dropped[reason] ?? 0) + count;
+}
+
+/** Zone perimeters (Polygon or MultiPolygon) and gate circles as fences. */
+function fencesOf(gates: ReadonlyArray<{ id: string; latitude: number; longitude: number }>, zones: Awaited<ReturnType<typeof repo.fenceZones>>, radius: number): Fence[] {
+  const fences: Fence[] = gates.map((gate) => ({
+    id: `gate:${gate.id}`,
+    kind: 'GATE',
+    ownerId: gate.id,
+    shape: { type: 'circle', center: [gate.longitude, gate.latitude], radiusMeters: radius },
+  }));
+  for (const zone of zones) {
+    const polygons = zone.perimeter.type === 'Polygon' ? [zone.perimeter.coordinates] : zone.perimeter.coordinates;
+    polygons.forEach((polygon, index) => {
+      const rings = polygon.map((ring) => ring.map((position): LonLat => [position[0] as number, position[1] as number]));
+      fences.push({ id: `zone:${zone.id}:${index}`, kind: 'ZONE', ownerId: zone.id, shape: { type: 'polygon', rings } });
+    });
+  }
+  return fences;
+}
+
+export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: AlertsService }): TrackingIngest {
+  const { db, clock, alerts } = deps;
+
+  const devices = new Map<string, DeviceMemory>();
+  // Counts each device's forgetting: a flush that read the device before keeps nothing of it after.
+  const forgotten = new Map<string, number>();
+  // Trip contexts never change after creation; their corridor objects keep their prepared edges.
+  const contexts = new Map<string, TripContext>();
+  let settings: { value: Settings; readAt: number } | null = null;
+  let fenceIndex: { index: GeofenceIndex; fingerprint: string; radius: number } | null = null;
+
+  let closed = false;
+  const lanes: Lane[] = Array.from({ length: db.dialect === 'postgres' ? POSTGRES_LANES : 1 }, () => ({
+    queue: [],
+    queuedMessages: 0,
+    firstQueuedAt: 0,
+    timer: null,
+    flushQueued: false,
+    tail: Promise.resolve(),
+  }));
+
+  function laneOf(code: string): Lane {
+    // FNV-1a: cheap and well spread over device ids that differ in their last characters.
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < code.length; i++) hash = Math.imul(hash ^ code.charCodeAt(i), 0x01000193);
+    return lanes[(hash >>> 0) % lanes.length] as Lane;
+  }
+
+  /** Runs `task` after the lane's work so far; the lane's next work waits for it. */
+  function serially<T>(lane: Lane, task: () => Promise<T>): Promise<T> {
+    const run = lane.tail.then(task);
+    lane.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `task` once every lane is idle, holding them all until it ends (the ticks read every device's state). */
+  function exclusively<T>(task: () => Promise<T>): Promise<T> {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const reached = lanes.map((lane) => {
+      const idle = lane.tail.then(() => undefined);
+      lane.tail = idle.then(() => held);
+      return idle;
+    });
+    return Promise.all(reached)
+      .then(task)
+      .finally(release);
+  }
+
+  // --- state ---------------------------------------------------------------------------------------
+
+  function forget(code: string): void {
+    forgotten.set(code, (forgotten.get(code) ?? 0) + 1);
+    devices.delete(code);
+  }
+
+  function contextOf(row: { trip_id: string; corridor: TripContext['corridor']; origin_gate_id: string; destination_gate_id: string; arrive_by: Date; allowed_stops: Array<{ center: [number, number]; radiusMeters: number }> }): TripContext {
+    const known = contexts.get(row.trip_id);
+    if (known) return known;
+    const context: TripContext = {
+      tripId: row.trip_id,
+      corridor: row.corridor,
+      originGateId: row.origin_gate_id,
+      destinationGateId: row.destination_gate_id,
+      arriveBy: row.arrive_by,
+      allowedStops: row.allowed_stops.map((stop) => ({ center: stop.center, radiusMeters: stop.radiusMeters })),
+    };
+    contexts.set(row.trip_id, context);
+    return context;
+  }
+
+  function memoryOf(row: DeviceWithTripRow): DeviceMemory {
+    const lastFix = row.last_fix_at && row.last_lat !== null && row.last_lon !== null ? { at: row.last_fix_at, lat: row.last_lat, lon: row.last_lon } : null;
+    if (row.trip_id === null || row.trip_status === null) return { id: row.id, code: row.code, lastFix, trip: null };
+    const context = contextOf({
+      trip_id: row.trip_id,
+      corridor: row.corridor as TripContext['corridor'],
+      origin_gate_id: row.origin_gate_id as string,
+      destination_gate_id: row.destination_gate_id as string,
+      arrive_by: row.arrive_by as Date,
+      allowed_stops: row.allowed_stops ?? [],
+    });
+    return {
+      id: row.id,
+      code: row.code,
+      lastFix,
+      trip: {
+        id: row.trip_id,
+        reference: row.reference as string,
+        declarationId: row.declaration_id as string,
+        enterpriseId: row.enterprise_id as string,
+        containerNumber: row.container_number as string,
+        originZoneId: row.origin_zone_id as string,
+        destinationZoneId: row.destination_zone_id as string,
+        status: row.trip_status,
+        context,
+        monitor: row.monitor_state as MonitorState,
+        sealState: row.seal_state,
+        tampered: row.tampered ?? false,
+        lastAt: row.trip_last_at,
+        lastLat: row.trip_last_lat,
+        lastLon: row.trip_last_lon,
+        lastSpeedKmh: row.trip_last_speed_kmh,
+      },
+    };
+  }
+
+  function remember(device: DeviceMemory): void {
+    devices.delete(device.code);
+    devices.set(device.code, device);
+    if (devices.size > MAX_DEVICES_IN_MEMORY) {
+      const oldest = devices.keys().next().value;
+      if (oldest !== undefined) devices.delete(oldest);
+    }
+  }
+
+  async function loadSettings(tx: Db): Promise<Settings> {
+    if (settings && performance.now() - settings.readAt < SETTINGS_TTL_MS) return settings.value;
+    settings = { value: settingsOf(await repo.settings(tx)), readAt: performance.now() };
+    return settings.value;
+  }
+
+  /** The gate and zone fences, rebuilt when a gate or zone changed or the fence radius did. */
+  async function loadFences(tx: Db, radius: number): Promise<GeofenceIndex> {
+    const fingerprint = await repo.fencesFingerprint(tx);
+    if (fenceIndex && fenceIndex.fingerprint === fingerprint && fenceIndex.radius === radius) return fenceIndex.index;
+    const index = new GeofenceIndex(fencesOf(await repo.fenceGates(tx), await repo.fenceZones(tx), radius));
+    fenceIndex = { index, fingerprint, radius };
+    return index;
+  }
+
+  // --- the flush -----------------------------------------------------------------------------------
+
+  /** Everything one flush decided, written in its transaction and applied to memory after it commits. */
+  interface FlushWork {
+    devices: Map<string, DeviceMemory>;
+    /** How often each device had been forgotten when the flush began. */
+    forgotten: Map<string, number>;
+    positions: PositionValues[];
+    transitions: EventValues[];
+    outbox: Array<Parameters<typeof appendEvent>[1]>;
+    tripUpdates: Map<string, TripUpdate>;
+    deviceUpdates: Map<string, DeviceUpdate>;
+    drops: Map<string, DropCount>;
+    alerts: RaisedAlert[];
+    endedTrips: string[];
+  }
+
+  function drop(work: FlushWork, pending: Pending, deviceId: string, reason: DropReason, count = 1): void {
+    addDrop(pending.result, reason, count);
+    const day = dayOf(pending.receivedAt);
+    const key = `${deviceId}|${reason}|${day}`;
+    const counted = work.drops.get(key);
+    if (counted) counted.count += count;
+    else work.drops.set(key, { deviceId, reason, day, count });
+  }
+
+  function tripUpdateOf(work: FlushWork, trip: TripMemory): TripUpdate {
+    let update = work.tripUpdates.get(trip.id);
+    if (!update) {
+      update = {
+        id: trip.id,
+        lastAt: null,
+        lastLat: null,
+        lastLon: null,
+        lastSpeedKmh: null,
+        addedDistanceM: 0,
+        addedPositions: 0,
+        sealState: null,
+        tampered: false,
+        monitorState: trip.monitor,
+        startedAt: null,
+        completedAt: null,
+      };
+      work.tripUpdates.set(trip.id, update);
+    }
+    return update;
+  }
+
+  function deviceUpdateOf(work: FlushWork, device: DeviceMemory, seenAt: Date): DeviceUpdate {
+    let update = work.deviceUpdates.get(device.id);
+    if (!update) {
+      update = { id: device.id, lastSeenAt: seenAt, battery: null, lastFixAt: null, lastLat: null, lastLon: null };
+      work.deviceUpdates.set(device.id, update);
+    } else if (seenAt > update.lastSeenAt) {
+      update.lastSeenAt = seenAt;
+    }
+    return update;
+  }
+
+  /** Feeds one accepted message of the device's open trip to the monitor and keeps what follows. */
+  function monitorMessage(work: FlushWork, device: DeviceMemory, message: TelemetryMessage, fences: TripFences, monitorSettings: MonitorSettings): void {
+    const trip = device.trip;
+    if (!trip) return;
+    const observation = observe(trip.context, trip.status, trip.monitor, message, fences, monitorSettings);
+    trip.monitor = observation.state;
+    const update = tripUpdateOf(work, trip);
+    update.monitorState = observation.state;
+    for (const signal of observation.alerts) {
+      if (signal.kind === 'SEAL_TAMPERED') {
+        trip.tampered = true;
+        update.tampered = true;
+      }
+      work.alerts.push({ trip: { ...trip }, deviceCode: device.code, signal });
+    }
+    const transition = observation.transition;
+    if (!transition) return;
+    if (transition.to === 'ACTIVE' && trip.status === 'PLANNED') {
+      trip.status = 'ACTIVE';
+      update.startedAt = transition.at;
+    } else if (transition.to === 'COMPLETED') {
+      update.completedAt = transition.at;
+      // The device is free again: what it sends next belongs to no trip until another is planned.
+      device.trip = null;
+      work.endedTrips.push(trip.id);
+    } else {
+      return;
+    }
+    const status = transition.to;
+    work.transitions.push({
+      id: uuidv7(),
+      tripId: trip.id,
+      deviceId: device.id,
+      at: transition.at,
+      kind: status === 'ACTIVE' ? 'STARTED' : 'COMPLETED',
+      details: { reference: trip.reference, declaration: trip.declarationId, status, gate: transition.gateId, by: null, note: null },
+    });
+    work.outbox.push({
+      type: status === 'ACTIVE' ? 'trip.started' : 'trip.completed',
+      aggregateType: 'trip',
+      aggregateId: trip.id,
+      zoneId: trip.originZoneId,
+      enterpriseId: trip.enterpriseId,
+      payload: { reference: trip.reference, declarationId: trip.declarationId, status, gateId: transition.gateId, deviceId: device.code, containerNumber: trip.containerNumber },
+      at: transition.at,
+    });
+  }
+
+  async function writeFlush(tx: Db, batch: readonly Pending[], work: FlushWork): Promise<void> {
+    const current = await loadSettings(tx);
+    const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
+    const fences: TripFences = {
+      gatesAt: (p) => index.containingOfKind(p, 'GATE').map((fence) => fence.ownerId),
+      inZone: (p) => index.containingOfKind(p, 'ZONE').length > 0,
+    };
+
+    // The devices: from memory, or read (with their open trips) when not held.
+    const codes = [...new Set(batch.map((pending) => pending.code))];
+    for (const code of codes) {
+      const held = devices.get(code);
+      if (held) work.devices.set(code, { ...held, trip: held.trip ? { ...held.trip } : null });
+    }
+    const load = async (wanted: string[]) => {
+      if (wanted.length === 0) return;
+      for (const row of await repo.devicesWithTrips(tx, wanted)) work.devices.set(row.code, memoryOf(row));
+    };
+    await load(codes.filter((code) => !work.devices.has(code)));
+    // Lock the open trips for the flush; a trip an officer started, ended or planned since the device
+    // was loaded makes its state stale: it is read again.
+    const open = new Map((await repo.lockOpenTrips(tx, [...work.devices.values()].map((device) => device.id))).map((row) => [row.device_id, row]));
+    const stale = [...work.devices.values()].filter((device) => {
+      const trip = open.get(device.id);
+      return (trip?.id ?? null) !== (device.trip?.id ?? null) || (trip && device.trip && trip.status !== device.trip.status);
+    });
+    for (const device of stale) if (device.trip) contexts.delete(device.trip.id);
+    await load(stale.map((device) => device.code));
+
+    // Seal states and events first: the database says which were not stored before, so a message
+    // sent again (a broker's redelivery) is stored once and seen once by the monitor.
+    const candidates: EventValues[] = [];
+    const eventIds = new Map<TelemetryMessage, string>();
+    const ordered = new Map<Pending, TelemetryMessage[]>();
+    for (const pending of batch) {
+      // A device's batch may come in any order; the filters and the monitor read it in time order.
+      const messages = [...pending.messages].sort((a, b) => a.at.getTime() - b.at.getTime());
+      ordered.set(pending, messages);
+      const device = work.devices.get(pending.code);
+      if (!device) continue;
+      for (const message of messages) {
+        if (message.type === 'position' || checkTime(message.at, pending.receivedAt, current.filter) !== null) continue;
+        const id = uuidv7();
+        eventIds.set(message, id);
+        candidates.push({ id, tripId: device.trip?.id ?? null, deviceId: device.id, at: message.at, kind: eventKindOf(message), details: eventDetailsOf(message) });
+      }
+    }
+    const stored = await repo.insertDeviceEvents(tx, candidates, clock.now());
+
+    for (const pending of batch) {
+      const device = work.devices.get(pending.code);
+      const messages = ordered.get(pending) ?? [];
+      if (!device) {
+        // Nobody registered this device: nothing of it is kept, its messages are counted.
+        if (messages.length > 0) drop(work, pending, UNKNOWN_DEVICE, 'NO_TRIP', messages.length);
+        continue;
+      }
+      const deviceUpdate = deviceUpdateOf(work, device, pending.receivedAt);
+      if (pending.refused) {
+        drop(work, pending, device.id, 'MALFORMED');
+        continue;
+      }
+      for (const message of messages) {
+        if (message.type === 'position') {
+          const reason = checkFix(device.lastFix, message, pending.receivedAt, current.filter);
+          if (reason) {
+            drop(work, pending, device.id, reason);
+            continue;
+          }
+          device.lastFix = { at: message.at, lat: message.lat, lon: message.lon };
+          Object.assign(deviceUpdate, { lastFixAt: message.at, lastLat: message.lat, lastLon: message.lon });
+          if (message.battery !== null) deviceUpdate.battery = message.battery;
+          const trip = device.trip;
+          if (!trip) {
+            drop(work, pending, device.id, 'NO_TRIP');
+            continue;
+          }
+          pending.result.accepted += 1;
+          work.positions.push({ tripId: trip.id, at: message.at, lat: message.lat, lon: message.lon, speedKmh: message.speedKmh, heading: message.heading, accuracyM: message.accuracyM });
+          const update = tripUpdateOf(work, trip);
+          if (trip.status === 'ACTIVE' && trip.lastLat !== null && trip.lastLon !== null) {
+            update.addedDistanceM += distanceMeters([trip.lastLon, trip.lastLat], [message.lon, message.lat]);
+          }
+          Object.assign(trip, { lastAt: message.at, lastLat: message.lat, lastLon: message.lon, lastSpeedKmh: message.speedKmh });
+          Object.assign(update, { lastAt: message.at, lastLat: message.lat, lastLon: message.lon, lastSpeedKmh: message.speedKmh });
+          update.addedPositions += 1;
+          monitorMessage(work, device, message, fences, current.monitor);
+          continue;
+        }
+        const timeDrop = checkTime(message.at, pending.receivedAt, current.filter);
+        if (timeDrop) {
+          drop(work, pending, device.id, timeDrop);
+          continue;
+        }
+        const id = eventIds.get(message);
+        if (id === undefined || !stored.has(id)) {
+          drop(work, pending, device.id, 'DUPLICATE');
+          continue;
+        }
+        pending.result.accepted += 1;
+        if (message.type === 'event' && message.battery !== null) deviceUpdate.battery = message.battery;
+        const trip = device.trip;
+        if (!trip) continue;
+        const opened = message.type === 'seal' ? message.state : message.event === 'UNLOCK' && message.authorisation !== null ? 'OPENED' : null;
+        if (opened) {
+          trip.sealState = opened;
+          tripUpdateOf(work, trip).sealState = opened;
+        }
+        monitorMessage(work, device, message, fences, current.monitor);
+      }
+    }
+
+    await repo.insertPositions(tx, work.positions);
+    const at = clock.now();
+    await repo.recordTransitions(tx, work.transitions, at);
+    await repo.updateTrips(tx, [...work.tripUpdates.values()]);
+    await repo.updateDevices(tx, [...work.deviceUpdates.values()]);
+    // In a fixed order: lanes may count drops on the same row (devices nobody registered).
+    await repo.addDrops(tx, [...work.drops.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, count]) => count));
+    for (const raised of work.alerts) await raiseAlert(tx, raised);
+    for (const event of work.outbox) await appendEvent(tx, event);
+  }
+
+  async function raiseAlert(tx: Db, { trip, deviceCode, signal }: RaisedAlert): Promise<void> {
+    await alerts.raise(tx, {
+      kind: signal.kind,
+      severity: signal.severity,
+      zoneId: trip.originZoneId,
+      enterpriseId: trip.enterpriseId,
+      declarationId: trip.declarationId,
+      subjectType: 'trip',
+      subjectId: trip.id,
+      dedupKey: `${signal.kind}:${trip.id}:${signal.episode}`,
+      message: `Trip ${trip.reference}: ${signal.message}`,
+      details: { ...signal.details, tripReference: trip.reference, deviceId: deviceCode, containerNumber: trip.containerNumber },
+      at: signal.at,
+    });
+  }
+
+  async function flush(batch: Pending[]): Promise<void> {
+    const work: FlushWork = {
+      devices: new Map(),
+      forgotten: new Map(batch.map((pending) => [pending.code, forgotten.get(pending.code) ?? 0])),
+      positions: [],
+      transitions: [],
+      outbox: [],
+      tripUpdates: new Map(),
+      deviceUpdates: new Map(),
+      drops: new Map(),
+      alerts: [],
+      endedTrips: [],
+    };
+    try {
+      await db.transaction((tx) => writeFlush(tx, batch, work));
+    } catch (error) {
+      for (const pending of batch) devices.delete(pending.code);
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const device of work.devices.values()) if ((forgotten.get(device.code) ?? 0) === work.forgotten.get(device.code)) remember(device);
+    for (const id of work.endedTrips) contexts.delete(id);
+    for (const pending of batch) pending.resolve(pending.result);
+  }
+
+  function takeBatch(lane: Lane): Pending[] {
+    const { queue } = lane;
+    let taken = 0;
+    let count = 0;
+    while (taken < queue.length && (taken === 0 || count + (queue[taken] as Pending).messages.length <= MAX_FLUSH_MESSAGES)) {
+      count += (queue[taken] as Pending).messages.length;
+      taken += 1;
+    }
+    const batch = queue.splice(0, taken);
+    lane.queuedMessages -= count;
+    lane.firstQueuedAt = performance.now();
+    return batch;
+  }
+
+  function startFlush(lane: Lane): void {
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timer = null;
+    if (lane.flushQueued) return;
+    lane.flushQueued = true;
+    void serially(lane, async () => {
+      lane.flushQueued = false;
+      const batch = takeBatch(lane);
+      if (batch.length > 0) await flush(batch);
+    }).finally(() => schedule(lane));
+  }
+
+  function schedule(lane: Lane): void {
+    if (lane.flushQueued || lane.queue.length === 0) return;
+    if (closed || lane.queuedMessages >= FLUSH_AT_MESSAGES) return startFlush(lane);
+    if (lane.timer) return;
+    lane.timer = setTimeout(() => startFlush(lane), Math.max(0, FLUSH_AFTER_MS - (performance.now() - lane.firstQueuedAt)));
+    lane.timer.unref();
+  }
+
+  function enqueue(code: string, messages: TelemetryMessage[], receivedAt: Date, refused: boolean): Promise<IngestResult> {
+    // Not an AppError: a transport must not acknowledge what was not stored.
+    if (closed) return Promise.reject(new Error('The telemetry ingest is closed'));
+    const lane = laneOf(code);
+    return new Promise<IngestResult>((resolve, reject) => {
+      if (lane.queue.length === 0) lane.firstQueuedAt = performance.now();
+      lane.queue.push({ code, messages, receivedAt, refused, result: { accepted: 0, dropped: {} }, resolve, reject });
+      lane.queuedMessages += messages.length;
+      schedule(lane);
+    });
+  }
+
+  // --- time-based checks -----------------------------------------------------------------------------
+
+  async function tickNow(): Promise<TickResult> {
+    const now = clock.now();
+    // The ACTIVE trips whose device is held in memory are checked on that state, the others on the stored one.
+    const held = new Map<string, TripMemory>();
+    for (const device of devices.values()) if (device.trip?.status === 'ACTIVE') held.set(device.trip.id, device.trip);
+    const changed: Array<{ id: string; state: MonitorState }> = [];
+    const raised: RaisedAlert[] = [];
+    let open = new Map<string, 'PLANNED' | 'ACTIVE'>();
+    const result = await db.transaction(async (tx) => {
+      const current = await loadSettings(tx);
+      const openRows = await repo.openTrips(tx);
+      open = new Map(openRows.map((row) => [row.id, row.status]));
+      const rows = openRows.filter((row) => row.status === 'ACTIVE');
+      const codes = new Map<string, string>();
+      for (const device of devices.values()) codes.set(device.id, device.code);
+      for (const row of await repo.tripContexts(tx, rows.filter((row) => !held.has(row.id) && !contexts.has(row.id)).map((row) => row.id))) {
+        contextOf({ ...row, trip_id: row.id });
+      }
+      for (const row of rows) {
+        const memory = held.get(row.id);
+        const context = memory?.context ?? contexts.get(row.id);
+        if (!context) continue;
+        const state = memory?.monitor ?? (row.monitor_state as MonitorState);
+        const observation = tick(context, 'ACTIVE', state, now, current.monitor);
+        if (observation.state === state && observation.alerts.length === 0) continue;
+        changed.push({ id: row.id, state: observation.state });
+        const trip: RaisedAlert['trip'] = memory ?? {
+          id: row.id,
+          reference: row.reference,
+          declarationId: row.declaration_id,
+          enterpriseId: row.enterprise_id,
+          containerNumber: row.container_number,
+          originZoneId: row.origin_zone_id,
+        };
+        for (const signal of observation.alerts) raised.push({ trip, deviceCode: codes.get(row.device_id) ?? row.device_code, signal });
+      }
+      await repo.updateMonitorStates(tx, changed);
+      for (const alert of raised) await raiseAlert(tx, alert);
+      return { trips: rows.length, alertsRaised: raised.length };
+    });
+    // A device whose trip changed elsewhere (another process, say) is read again on its next message,
+    // and the live map no longer shows the trip as it was.
+    for (const device of [...devices.values()]) {
+      if (device.trip && open.get(device.trip.id) !== device.trip.status) forget(device.code);
+    }
+    // Contexts are kept for the trips still open; an ended trip's goes.
+    for (const id of contexts.keys()) if (!open.has(id)) contexts.delete(id);
+    for (const { id, state } of changed) {
+      const memory = held.get(id);
+      if (memory) memory.monitor = state;
+    }
+    return result;
+  }
+
+  return {
+    submit(deviceId, messages, receivedAt) {
+      if (messages.length === 0 && !closed) return Promise.resolve({ accepted: 0, dropped: {} });
+      return enqueue(deviceId, messages, receivedAt, false);
+    },
+
+    async refuse(deviceId, receivedAt) {
+      await enqueue(deviceId, [], receivedAt, true);
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all(
+        lanes.map(async (lane) => {
+          do {
+            if (lane.queue.length > 0) startFlush(lane);
+            await lane.tail;
+          } while (lane.queue.length > 0);
+          if (lane.timer) clearTimeout(lane.timer);
+          lane.timer = null;
+        }),
+      );
+    },
+
+    tick() {
+      return exclusively(tickNow);
+    },
+
+    liveTrips() {
+      const live: LiveTripState[] = [];
+      for (const device of devices.values()) {
+        const trip = device.trip;
+        if (!trip) continue;
+        live.push({
+          id: trip.id,
+          reference: trip.reference,
+          status: trip.status,
+          declarationId: trip.declarationId,
+          enterpriseId: trip.enterpriseId,
+          deviceId: device.id,
+          deviceCode: device.code,
+          containerNumber: trip.containerNumber,
+          originGateId: trip.context.originGateId,
+          destinationGateId: trip.context.destinationGateId,
+          originZoneId: trip.originZoneId,
+          destinationZoneId: trip.destinationZoneId,
+          arriveBy: trip.context.arriveBy,
+          sealState: trip.sealState,
+          tampered: trip.tampered,
+          lastAt: trip.lastAt,
+          lastLat: trip.lastLat,
+          lastLon: trip.lastLon,
+          lastSpeedKmh: trip.lastSpeedKmh,
+        });
+      }
+      return live;
+    },
+
+    settingsChanged() {
+      settings = null;
+    },
+
+    forget,
+  };
+}

@@ -1,0 +1,803 @@
+// SQL of cargo tracking: devices, trips and their references, the ingest's batched writes (one
+// multi-row statement per table per flush), the live view, tracks, timelines, drop counts, the
+// settings and the retention of positions.
+import type { Db } from '../platform/db/db.ts';
+import { recordLeaves } from '../proof/leaves.ts';
+import type { DropReason } from './filters.ts';
+import type { Corridor } from './geo.ts';
+
+/** Counts the drops of messages whose device nobody registered. */
+export const UNKNOWN_DEVICE = '00000000-0000-0000-0000-000000000000';
+
+export interface DeviceRow extends Record<string, unknown> {
+  id: string;
+  device_id: string;
+  type: 'E_SEAL' | 'E_LOCK';
+  owner_enterprise_id: string | null;
+  zone_id: string;
+  status: 'ACTIVE' | 'RETIRED';
+  battery_percent: number | null;
+  last_seen_at: Date | null;
+  last_fix_at: Date | null;
+  last_lat: number | null;
+  last_lon: number | null;
+  retired_at: Date | null;
+  retirement_reason: string | null;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface StoredStop {
+  name: string;
+  center: [number, number];
+  radiusMeters: number;
+}
+
+export interface TripRow extends Record<string, unknown> {
+  id: string;
+  reference: string;
+  declaration_id: string;
+  declaration_reference: string;
+  enterprise_id: string;
+  device_id: string;
+  device_code: string;
+  device_type: 'E_SEAL' | 'E_LOCK';
+  container_number: string;
+  origin_gate_id: string;
+  destination_gate_id: string;
+  origin_zone_id: string;
+  destination_zone_id: string;
+  corridor: Corridor;
+  allowed_stops: StoredStop[];
+  depart_from: Date;
+  arrive_by: Date;
+  status: 'PLANNED' | 'ACTIVE' | 'COMPLETED' | 'ABORTED';
+  started_at: Date | null;
+  ended_at: Date | null;
+  end_note: string | null;
+  seal_state: 'ARMED' | 'SEALED' | 'OPENED' | null;
+  tampered: boolean;
+  last_at: Date | null;
+  last_lat: number | null;
+  last_lon: number | null;
+  last_speed_kmh: number | null;
+  distance_m: number;
+  positions: number;
+  monitor_state: unknown;
+  created_at: Date;
+}
+
+/** A device with its open trip, if any, as the ingest loads it. */
+export interface DeviceWithTripRow extends Record<string, unknown> {
+  id: string;
+  code: string;
+  zone_id: string;
+  last_fix_at: Date | null;
+  last_lat: number | null;
+  last_lon: number | null;
+  trip_id: string | null;
+  reference: string | null;
+  container_number: string | null;
+  declaration_id: string | null;
+  enterprise_id: string | null;
+  origin_zone_id: string | null;
+  destination_zone_id: string | null;
+  origin_gate_id: string | null;
+  destination_gate_id: string | null;
+  corridor: Corridor | null;
+  allowed_stops: StoredStop[] | null;
+  arrive_by: Date | null;
+  trip_status: 'PLANNED' | 'ACTIVE' | null;
+  seal_state: 'ARMED' | 'SEALED' | 'OPENED' | null;
+  tampered: boolean | null;
+  trip_last_at: Date | null;
+  trip_last_lat: number | null;
+  trip_last_lon: number | null;
+  trip_last_speed_kmh: number | null;
+  monitor_state: unknown;
+}
+
+/** An open trip as the time-based check reads it (the corridor comes separately, when not known). */
+export interface OpenTripRow extends Record<string, unknown> {
+  id: string;
+  status: 'PLANNED' | 'ACTIVE';
+  device_id: string;
+  device_code: string;
+  container_number: string;
+  reference: string;
+  declaration_id: string;
+  enterprise_id: string;
+  origin_zone_id: string;
+  monitor_state: unknown;
+}
+
+export interface TripContextRow extends Record<string, unknown> {
+  id: string;
+  corridor: Corridor;
+  allowed_stops: StoredStop[];
+  origin_gate_id: string;
+  destination_gate_id: string;
+  arrive_by: Date;
+}
+
+/** An open trip for the live map; only `id` and `open_alerts` for a trip the ingest holds in memory. */
+export interface LiveTripRow extends Record<string, unknown> {
+  id: string;
+  held: boolean;
+  reference: string;
+  status: 'PLANNED' | 'ACTIVE';
+  declaration_id: string;
+  enterprise_id: string;
+  device_id: string;
+  device_code: string;
+  container_number: string;
+  origin_gate_id: string;
+  destination_gate_id: string;
+  origin_zone_id: string;
+  destination_zone_id: string;
+  arrive_by: Date;
+  seal_state: 'ARMED' | 'SEALED' | 'OPENED' | null;
+  tampered: boolean;
+  last_at: Date | null;
+  last_lat: number | null;
+  last_lon: number | null;
+  last_speed_kmh: number | null;
+  open_alerts: number;
+}
+
+export interface DeclarationForTripRow extends Record<string, unknown> {
+  id: string;
+  reference: string;
+  type: string;
+  state: string;
+  zone_id: string;
+  enterprise_id: string;
+  destination_zone_id: string | null;
+  container_numbers: string[];
+}
+
+export interface GateForTripRow extends Record<string, unknown> {
+  id: string;
+  zone_id: string;
+  code: string;
+  active: boolean;
+}
+
+export interface FenceGateRow extends Record<string, unknown> {
+  id: string;
+  latitude: number;
+  longitude: number;
+}
+
+export interface FenceZoneRow extends Record<string, unknown> {
+  id: string;
+  perimeter: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+}
+
+export interface TrackingSettingsRow extends Record<string, unknown> {
+  deviation_meters: number;
+  deviation_seconds: number;
+  return_seconds: number;
+  stop_speed_kmh: number;
+  stop_minutes: number;
+  signal_lost_minutes: number;
+  low_battery_percent: number;
+  gate_fence_radius_meters: number;
+  future_tolerance_seconds: number;
+  max_speed_kmh: number;
+  max_accuracy_meters: number;
+  retention_days: number;
+  version: number;
+  updated_at: Date;
+}
+
+export interface EventRow extends Record<string, unknown> {
+  id: string;
+  at: Date;
+  kind: string;
+  details: Record<string, unknown>;
+}
+
+export interface TripAlertRow extends Record<string, unknown> {
+  id: string;
+  kind: string;
+  severity: string;
+  status: string;
+  message: string;
+  occurrences: number;
+  raised_at: Date;
+}
+
+// --- rows the ingest writes ------------------------------------------------------------------------
+
+export interface PositionValues {
+  tripId: string;
+  at: Date;
+  lat: number;
+  lon: number;
+  speedKmh: number | null;
+  heading: number | null;
+  accuracyM: number | null;
+}
+
+export interface EventValues {
+  id: string;
+  tripId: string | null;
+  deviceId: string;
+  at: Date;
+  kind: string;
+  details: Record<string, unknown>;
+}
+
+export interface TripUpdate {
+  id: string;
+  /** Null when no accepted fix moved the trip. */
+  lastAt: Date | null;
+  lastLat: number | null;
+  lastLon: number | null;
+  lastSpeedKmh: number | null;
+  addedDistanceM: number;
+  addedPositions: number;
+  sealState: 'ARMED' | 'SEALED' | 'OPENED' | null;
+  tampered: boolean;
+  monitorState: unknown;
+  /** Started at its origin gate (PLANNED to ACTIVE) at this time. */
+  startedAt: Date | null;
+  /** Completed at its destination gate at this time. */
+  completedAt: Date | null;
+}
+
+export interface DeviceUpdate {
+  id: string;
+  lastSeenAt: Date;
+  battery: number | null;
+  lastFixAt: Date | null;
+  lastLat: number | null;
+  lastLon: number | null;
+}
+
+export interface DropCount {
+  deviceId: string;
+  reason: DropReason;
+  day: string;
+  count: number;
+}
+
+const TRIP_COLUMNS = `t.id, t.reference, t.declaration_id, dc.reference AS declaration_reference, t.enterprise_id, t.device_id, d.device_id AS device_code,
+  d.type AS device_type, t.container_number, t.origin_gate_id, t.destination_gate_id, t.origin_zone_id, t.destination_zone_id, t.corridor,
+  t.allowed_stops, t.depart_from, t.arrive_by, t.status, t.started_at, t.ended_at, t.end_note, t.seal_state, t.tampered, t.last_at, t.last_lat,
+  t.last_lon, t.last_speed_kmh, t.distance_m, t.positions, t.monitor_state, t.created_at`;
+const TRIP_FROM = 'trips t JOIN tracking_devices d ON d.id = t.device_id JOIN declarations dc ON dc.id = t.declaration_id';
+
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+/** Degrees as stored: integers of 10^-7 degree (about a centimetre). */
+const e7 = (degrees: number) => Math.round(degrees * 1e7);
+const smallint = (value: number | null, scale = 1) => (value === null ? null : Math.min(32_767, Math.max(0, Math.round(value * scale))));
+
+/** A WHERE clause built from optional parts, with numbered parameters. */
+function whereBuilder() {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  return {
+    where,
+    params,
+    add(clause: string, ...values: unknown[]) {
+      let text = clause;
+      for (const value of values) {
+        params.push(value);
+        text = text.replace('?', `$${params.length}`);
+      }
+      where.push(text);
+    },
+    sql: () => (where.length ? `WHERE ${where.join(' AND ')}` : ''),
+  };
+}
+
+export interface Scope {
+  /** Set for enterprise users: only that enterprise's records. */
+  enterpriseId: string | null;
+  /** Zones of zone-scoped staff; null for all. */
+  zoneIds: string[] | null;
+}
+
+export const trackingRepository = {
+  // --- devices -------------------------------------------------------------------------------------
+
+  async insertDevice(
+    db: Db,
+    values: { id: string; deviceId: string; type: string; ownerEnterpriseId: string | null; zoneId: string; createdBy: string | null; at: Date },
+  ): Promise<DeviceRow> {
+    const [row] = await db.query<DeviceRow>(
+      `INSERT INTO tracking_devices (id, device_id, type, owner_enterprise_id, zone_id, status, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6, $7) RETURNING *`,
+      [values.id, values.deviceId, values.type, values.ownerEnterpriseId, values.zoneId, values.createdBy, values.at],
+    );
+    return row as DeviceRow;
+  },
+
+  async device(db: Db, id: string, forUpdate = false): Promise<DeviceRow | null> {
+    const rows = await db.query<DeviceRow>(`SELECT * FROM tracking_devices WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    return rows[0] ?? null;
+  },
+
+  async deviceByCode(db: Db, code: string, forUpdate = false): Promise<DeviceRow | null> {
+    const rows = await db.query<DeviceRow>(`SELECT * FROM tracking_devices WHERE device_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [code]);
+    return rows[0] ?? null;
+  },
+
+  async listDevices(
+    db: Db,
+    scope: Scope,
+    filter: { zoneId?: string | undefined; status?: string | undefined; type?: string | undefined; ownerEnterpriseId?: string | undefined; deviceId?: string | undefined },
+    beforeId: string | null,
+    limit: number,
+  ): Promise<DeviceRow[]> {
+    const q = whereBuilder();
+    if (scope.enterpriseId) q.add('owner_enterprise_id = ?', scope.enterpriseId);
+    if (scope.zoneIds) q.add('zone_id = ANY(?::uuid[])', scope.zoneIds);
+    if (filter.zoneId) q.add('zone_id = ?', filter.zoneId);
+    if (filter.status) q.add('status = ?', filter.status);
+    if (filter.type) q.add('type = ?', filter.type);
+    if (filter.ownerEnterpriseId) q.add('owner_enterprise_id = ?', filter.ownerEnterpriseId);
+    if (filter.deviceId) q.add('device_id = ?', filter.deviceId);
+    if (beforeId) q.add('id < ?', beforeId);
+    q.params.push(limit + 1);
+    return db.query<DeviceRow>(`SELECT * FROM tracking_devices ${q.sql()} ORDER BY id DESC LIMIT $${q.params.length}`, q.params);
+  },
+
+  async retireDevice(db: Db, id: string, reason: string, at: Date): Promise<DeviceRow> {
+    const [row] = await db.query<DeviceRow>(
+      `UPDATE tracking_devices SET status = 'RETIRED', retired_at = $2, retirement_reason = $3 WHERE id = $1 RETURNING *`,
+      [id, at, reason],
+    );
+    return row as DeviceRow;
+  },
+
+  async enterpriseExists(db: Db, id: string): Promise<boolean> {
+    return (await db.query('SELECT 1 FROM enterprises WHERE id = $1', [id])).length > 0;
+  },
+
+  async zoneExists(db: Db, id: string): Promise<boolean> {
+    return (await db.query('SELECT 1 FROM zones WHERE id = $1', [id])).length > 0;
+  },
+
+  async openTripOf(db: Db, deviceId: string): Promise<{ id: string; reference: string } | null> {
+    const rows = await db.query<{ id: string; reference: string }>(
+      `SELECT id, reference FROM trips WHERE device_id = $1 AND status IN ('PLANNED', 'ACTIVE')`,
+      [deviceId],
+    );
+    return rows[0] ?? null;
+  },
+
+  async drops(db: Db, deviceId: string, from: string, to: string): Promise<Array<{ day: string; reason: DropReason; count: number }>> {
+    return db.query<{ day: string; reason: DropReason; count: number }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, reason, count::int AS count FROM telemetry_drops
+       WHERE device_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day, reason`,
+      [deviceId, from, to],
+    );
+  },
+
+  // --- trips ---------------------------------------------------------------------------------------
+
+  async declarationForTrip(db: Db, id: string): Promise<DeclarationForTripRow | null> {
+    const rows = await db.query<DeclarationForTripRow>(
+      'SELECT id, reference, type, state, zone_id, enterprise_id, destination_zone_id, container_numbers FROM declarations WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
+  },
+
+  async gates(db: Db, ids: readonly string[]): Promise<GateForTripRow[]> {
+    return db.query<GateForTripRow>('SELECT id, zone_id, code, active FROM gates WHERE id = ANY($1::uuid[])', [ids]);
+  },
+
+  /** The next number of the year's trip references, taken in the caller's transaction. */
+  async nextNumber(db: Db, year: number): Promise<number> {
+    const [row] = await db.query<{ last_number: number }>(
+      `INSERT INTO trip_counters (year, last_number) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last_number = trip_counters.last_number + 1 RETURNING last_number`,
+      [year],
+    );
+    return (row as { last_number: number }).last_number;
+  },
+
+  async insertTrip(
+    db: Db,
+    values: {
+      id: string;
+      reference: string;
+      declarationId: string;
+      enterpriseId: string;
+      deviceId: string;
+      containerNumber: string;
+      originGateId: string;
+      destinationGateId: string;
+      originZoneId: string;
+      destinationZoneId: string;
+      corridor: Corridor;
+      allowedStops: StoredStop[];
+      departFrom: Date;
+      arriveBy: Date;
+      monitorState: unknown;
+      createdBy: string | null;
+      at: Date;
+    },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO trips (id, reference, declaration_id, enterprise_id, device_id, container_number, origin_gate_id, destination_gate_id,
+                          origin_zone_id, destination_zone_id, corridor, allowed_stops, depart_from, arrive_by, status, monitor_state, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, 'PLANNED', $15::jsonb, $16, $17)`,
+      [
+        values.id,
+        values.reference,
+        values.declarationId,
+        values.enterpriseId,
+        values.deviceId,
+        values.containerNumber,
+        values.originGateId,
+        values.destinationGateId,
+        values.originZoneId,
+        values.destinationZoneId,
+        JSON.stringify(values.corridor),
+        JSON.stringify(values.allowedStops),
+        values.departFrom,
+        values.arriveBy,
+        JSON.stringify(values.monitorState),
+        values.createdBy,
+        values.at,
+      ],
+    );
+  },
+
+  async trip(db: Db, id: string, forUpdate = false): Promise<TripRow | null> {
+    const rows = await db.query<TripRow>(`SELECT ${TRIP_COLUMNS} FROM ${TRIP_FROM} WHERE t.id = $1${forUpdate ? ' FOR UPDATE OF t' : ''}`, [id]);
+    return rows[0] ?? null;
+  },
+
+  async listTrips(
+    db: Db,
+    scope: Scope,
+    filter: { status?: string | undefined; declarationId?: string | undefined; deviceId?: string | undefined; zoneId?: string | undefined; enterpriseId?: string | undefined },
+    beforeId: string | null,
+    limit: number,
+  ): Promise<TripRow[]> {
+    const q = whereBuilder();
+    if (scope.enterpriseId) q.add('t.enterprise_id = ?', scope.enterpriseId);
+    if (scope.zoneIds) q.add('(t.origin_zone_id = ANY(?::uuid[]) OR t.destination_zone_id = ANY(?::uuid[]))', scope.zoneIds, scope.zoneIds);
+    if (filter.status) q.add('t.status = ?', filter.status);
+    if (filter.declarationId) q.add('t.declaration_id = ?', filter.declarationId);
+    if (filter.deviceId) q.add('t.device_id = ?', filter.deviceId);
+    if (filter.zoneId) q.add('(t.origin_zone_id = ? OR t.destination_zone_id = ?)', filter.zoneId, filter.zoneId);
+    if (filter.enterpriseId) q.add('t.enterprise_id = ?', filter.enterpriseId);
+    if (beforeId) q.add('t.id < ?', beforeId);
+    q.params.push(limit + 1);
+    return db.query<TripRow>(`SELECT ${TRIP_COLUMNS} FROM ${TRIP_FROM} ${q.sql()} ORDER BY t.id DESC LIMIT $${q.params.length}`, q.params);
+  },
+
+  /** A trip started by hand: only a PLANNED one; false when it was not (any more). */
+  async markStarted(db: Db, id: string, at: Date): Promise<boolean> {
+    const rows = await db.query(`UPDATE trips SET status = 'ACTIVE', started_at = $2 WHERE id = $1 AND status = 'PLANNED' RETURNING id`, [id, at]);
+    return rows.length > 0;
+  },
+
+  async markEnded(db: Db, id: string, status: 'COMPLETED' | 'ABORTED', at: Date, note: string, by: string | null): Promise<boolean> {
+    const rows = await db.query(
+      `UPDATE trips SET status = $2, ended_at = $3, end_note = $4, ended_by = $5 WHERE id = $1 AND status IN ('PLANNED', 'ACTIVE') RETURNING id`,
+      [id, status, at, note, by],
+    );
+    return rows.length > 0;
+  },
+
+  /**
+   * Status changes as events, each with its transparency log entry, in the caller's transaction.
+   * Returns the ids of those written (a change already recorded at the same instant is not again).
+   */
+  async recordTransitions(db: Db, events: readonly EventValues[], recordedAt: Date): Promise<string[]> {
+    if (events.length === 0) return [];
+    const written = await insertEvents(db, events, recordedAt);
+    await recordLeaves(db, 'trip.transition', written);
+    return written;
+  },
+
+  async tripEvents(db: Db, tripId: string): Promise<EventRow[]> {
+    return db.query<EventRow>('SELECT id, at, kind, details FROM trip_events WHERE trip_id = $1 ORDER BY at, id', [tripId]);
+  },
+
+  async tripAlerts(db: Db, tripId: string): Promise<TripAlertRow[]> {
+    return db.query<TripAlertRow>(
+      `SELECT id, kind, severity, status, message, occurrences, raised_at FROM alerts WHERE subject_type = 'trip' AND subject_id = $1 ORDER BY raised_at, id`,
+      [tripId],
+    );
+  },
+
+  async track(db: Db, tripId: string, from: Date | null, to: Date | null, limit: number): Promise<Array<{ t: number; lat_e7: number; lon_e7: number; speed_kmh_x10: number | null }>> {
+    const q = whereBuilder();
+    q.add('trip_id = ?', tripId);
+    if (from) q.add('at >= ?', from);
+    if (to) q.add('at <= ?', to);
+    q.params.push(limit);
+    return db.query(
+      `SELECT (extract(epoch FROM at) * 1000)::float8 AS t, lat_e7, lon_e7, speed_kmh_x10 FROM trip_positions ${q.sql()} ORDER BY at LIMIT $${q.params.length}`,
+      q.params,
+    );
+  },
+
+  /**
+   * The live map's one query: the PLANNED and ACTIVE trips within the scope that the ingest does not
+   * hold (`held`, already in scope), and the open alerts of all of them.
+   */
+  async liveTrips(db: Db, scope: Scope, held: readonly string[]): Promise<LiveTripRow[]> {
+    const q = whereBuilder();
+    q.params.push(held);
+    q.add(`t.status IN ('PLANNED', 'ACTIVE')`);
+    q.add('t.id <> ALL($1::uuid[])');
+    if (scope.enterpriseId) q.add('t.enterprise_id = ?', scope.enterpriseId);
+    if (scope.zoneIds) q.add('(t.origin_zone_id = ANY(?::uuid[]) OR t.destination_zone_id = ANY(?::uuid[]))', scope.zoneIds, scope.zoneIds);
+    return db.query<LiveTripRow>(
+      `SELECT o.id, o.held, t.reference, t.status, t.declaration_id, t.enterprise_id, t.device_id, d.device_id AS device_code, t.container_number,
+              t.origin_gate_id, t.destination_gate_id, t.origin_zone_id, t.destination_zone_id, t.arrive_by, t.seal_state, t.tampered,
+              t.last_at, t.last_lat, t.last_lon, t.last_speed_kmh,
+              (SELECT count(*) FROM alerts a WHERE a.subject_type = 'trip' AND a.subject_id = o.id::text AND a.status = 'OPEN')::int AS open_alerts
+       FROM (SELECT t.id, false AS held FROM trips t ${q.sql()}
+             UNION ALL SELECT held.id, true FROM unnest($1::uuid[]) AS held(id)) o
+       LEFT JOIN trips t ON t.id = o.id AND NOT o.held
+       LEFT JOIN tracking_devices d ON d.id = t.device_id
+       ORDER BY o.id DESC`,
+      q.params,
+    );
+  },
+
+  // --- the ingest ----------------------------------------------------------------------------------
+
+  async devicesWithTrips(db: Db, codes: readonly string[]): Promise<DeviceWithTripRow[]> {
+    return db.query<DeviceWithTripRow>(
+      `SELECT d.id, d.device_id AS code, d.zone_id, d.last_fix_at, d.last_lat, d.last_lon,
+              t.id AS trip_id, t.reference, t.container_number, t.declaration_id, t.enterprise_id, t.origin_zone_id, t.destination_zone_id, t.origin_gate_id,
+              t.destination_gate_id, t.corridor, t.allowed_stops, t.arrive_by, t.status AS trip_status, t.seal_state, t.tampered,
+              t.last_at AS trip_last_at, t.last_lat AS trip_last_lat, t.last_lon AS trip_last_lon, t.last_speed_kmh AS trip_last_speed_kmh, t.monitor_state
+       FROM tracking_devices d LEFT JOIN trips t ON t.device_id = d.id AND t.status IN ('PLANNED', 'ACTIVE')
+       WHERE d.device_id = ANY($1::text[])`,
+      [codes],
+    );
+  },
+
+  /** Locks the open trips of these devices for the flush, and says which they are now. */
+  async lockOpenTrips(db: Db, deviceIds: readonly string[]): Promise<Array<{ id: string; device_id: string; status: 'PLANNED' | 'ACTIVE' }>> {
+    if (deviceIds.length === 0) return [];
+    // NO KEY UPDATE: enough to keep an officer's change (FOR UPDATE) out, without blocking the key
+    // checks of events referring to the trips.
+    return db.query(`SELECT id, device_id, status FROM trips WHERE device_id = ANY($1::uuid[]) AND status IN ('PLANNED', 'ACTIVE') FOR NO KEY UPDATE`, [deviceIds]);
+  },
+
+  /** Seal states and device events; returns the ids of those not stored before (a resent message is not). */
+  async insertDeviceEvents(db: Db, events: readonly EventValues[], recordedAt: Date): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    return new Set(await insertEvents(db, events, recordedAt));
+  },
+
+  async insertPositions(db: Db, positions: readonly PositionValues[]): Promise<void> {
+    if (positions.length === 0) return;
+    await db.query(
+      `INSERT INTO trip_positions (trip_id, at, lat_e7, lon_e7, speed_kmh_x10, heading, accuracy_m)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::integer[], $4::integer[], $5::smallint[], $6::smallint[], $7::smallint[])
+       ON CONFLICT DO NOTHING`,
+      [
+        positions.map((p) => p.tripId),
+        positions.map((p) => p.at.toISOString()),
+        positions.map((p) => e7(p.lat)),
+        positions.map((p) => e7(p.lon)),
+        positions.map((p) => smallint(p.speedKmh, 10)),
+        positions.map((p) => (p.heading === null ? null : Math.round(p.heading) % 360)),
+        positions.map((p) => smallint(p.accuracyM)),
+      ],
+    );
+  },
+
+  /** Moves open trips: last fix, distance, seal, monitor state and status; an ended trip is left as it is. */
+  async updateTrips(db: Db, updates: readonly TripUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await db.query(
+      `UPDATE trips t SET
+         last_at = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_at ELSE t.last_at END,
+         last_lat = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_lat ELSE t.last_lat END,
+         last_lon = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_lon ELSE t.last_lon END,
+         last_speed_kmh = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_speed_kmh ELSE t.last_speed_kmh END,
+         distance_m = t.distance_m + v.added_distance_m,
+         positions = t.positions + v.added_positions,
+         seal_state = COALESCE(v.seal_state, t.seal_state),
+         tampered = t.tampered OR v.tampered,
+         monitor_state = v.monitor_state,
+         status = CASE WHEN v.completed_at IS NOT NULL THEN 'COMPLETED' WHEN v.started_at IS NOT NULL THEN 'ACTIVE' ELSE t.status END,
+         started_at = CASE WHEN v.started_at IS NOT NULL AND t.started_at IS NULL THEN v.started_at ELSE t.started_at END,
+         ended_at = CASE WHEN v.completed_at IS NOT NULL THEN v.completed_at ELSE t.ended_at END
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, last_at timestamptz, last_lat double precision, last_lon double precision,
+            last_speed_kmh real, added_distance_m double precision, added_positions integer, seal_state text, tampered boolean,
+            monitor_state jsonb, started_at timestamptz, completed_at timestamptz)
+       WHERE t.id = v.id AND t.status IN ('PLANNED', 'ACTIVE')`,
+      [
+        JSON.stringify(
+          updates.map((u) => ({
+            id: u.id,
+            last_at: iso(u.lastAt),
+            last_lat: u.lastLat,
+            last_lon: u.lastLon,
+            last_speed_kmh: u.lastSpeedKmh,
+            added_distance_m: u.addedDistanceM,
+            added_positions: u.addedPositions,
+            seal_state: u.sealState,
+            tampered: u.tampered,
+            monitor_state: u.monitorState,
+            started_at: iso(u.startedAt),
+            completed_at: iso(u.completedAt),
+          })),
+        ),
+      ],
+    );
+  },
+
+  async updateDevices(db: Db, updates: readonly DeviceUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await db.query(
+      `UPDATE tracking_devices d SET
+         last_seen_at = GREATEST(d.last_seen_at, v.last_seen_at),
+         battery_percent = COALESCE(v.battery, d.battery_percent),
+         last_fix_at = CASE WHEN v.last_fix_at IS NOT NULL AND (d.last_fix_at IS NULL OR v.last_fix_at > d.last_fix_at) THEN v.last_fix_at ELSE d.last_fix_at END,
+         last_lat = CASE WHEN v.last_fix_at IS NOT NULL AND (d.last_fix_at IS NULL OR v.last_fix_at > d.last_fix_at) THEN v.last_lat ELSE d.last_lat END,
+         last_lon = CASE WHEN v.last_fix_at IS NOT NULL AND (d.last_fix_at IS NULL OR v.last_fix_at > d.last_fix_at) THEN v.last_lon ELSE d.last_lon END
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, last_seen_at timestamptz, battery smallint, last_fix_at timestamptz, last_lat double precision, last_lon double precision)
+       WHERE d.id = v.id`,
+      [
+        JSON.stringify(
+          updates.map((u) => ({ id: u.id, last_seen_at: u.lastSeenAt.toISOString(), battery: u.battery, last_fix_at: iso(u.lastFixAt), last_lat: u.lastLat, last_lon: u.lastLon })),
+        ),
+      ],
+    );
+  },
+
+  /** Adds drop counts; one row per (device, reason, day) in `counts`. */
+  async addDrops(db: Db, counts: readonly DropCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    await db.query(
+      `INSERT INTO telemetry_drops (device_id, reason, day, count)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::bigint[])
+       ON CONFLICT (device_id, reason, day) DO UPDATE SET count = telemetry_drops.count + EXCLUDED.count`,
+      [counts.map((c) => c.deviceId), counts.map((c) => c.reason), counts.map((c) => c.day), counts.map((c) => c.count)],
+    );
+  },
+
+  /** Changes as long as a gate or zone is added or changed. */
+  async fencesFingerprint(db: Db): Promise<string> {
+    const [row] = await db.query<{ fingerprint: string }>(
+      `SELECT (SELECT count(*)::text || '/' || coalesce(max(updated_at)::text, '') FROM gates) || '|' ||
+              (SELECT count(*)::text || '/' || coalesce(max(updated_at)::text, '') FROM zones) AS fingerprint`,
+    );
+    return (row as { fingerprint: string }).fingerprint;
+  },
+
+  async fenceGates(db: Db): Promise<FenceGateRow[]> {
+    return db.query<FenceGateRow>('SELECT id, latitude, longitude FROM gates WHERE active');
+  },
+
+  async fenceZones(db: Db): Promise<FenceZoneRow[]> {
+    return db.query<FenceZoneRow>('SELECT id, perimeter FROM zones WHERE active');
+  },
+
+  async openTrips(db: Db): Promise<OpenTripRow[]> {
+    return db.query<OpenTripRow>(
+      `SELECT t.id, t.status, t.device_id, d.device_id AS device_code, t.container_number, t.reference, t.declaration_id, t.enterprise_id, t.origin_zone_id,
+              CASE WHEN t.status = 'ACTIVE' THEN t.monitor_state END AS monitor_state
+       FROM trips t JOIN tracking_devices d ON d.id = t.device_id WHERE t.status IN ('PLANNED', 'ACTIVE')`,
+    );
+  },
+
+  async tripContexts(db: Db, ids: readonly string[]): Promise<TripContextRow[]> {
+    if (ids.length === 0) return [];
+    return db.query<TripContextRow>(
+      'SELECT id, corridor, allowed_stops, origin_gate_id, destination_gate_id, arrive_by FROM trips WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+  },
+
+  async updateMonitorStates(db: Db, states: ReadonlyArray<{ id: string; state: unknown }>): Promise<void> {
+    if (states.length === 0) return;
+    await db.query(
+      `UPDATE trips t SET monitor_state = v.monitor_state
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, monitor_state jsonb)
+       WHERE t.id = v.id AND t.status = 'ACTIVE'`,
+      [JSON.stringify(states.map((s) => ({ id: s.id, monitor_state: s.state })))],
+    );
+  },
+
+  // --- settings and retention ----------------------------------------------------------------------
+
+  async settings(db: Db, forUpdate = false): Promise<TrackingSettingsRow> {
+    const [row] = await db.query<TrackingSettingsRow>(`SELECT * FROM tracking_settings WHERE id = 1${forUpdate ? ' FOR UPDATE' : ''}`);
+    if (!row) throw new Error('the tracking settings are missing; run the migrations');
+    return row;
+  },
+
+  async updateSettings(
+    db: Db,
+    values: {
+      deviationMeters: number;
+      deviationSeconds: number;
+      returnSeconds: number;
+      stopSpeedKmh: number;
+      stopMinutes: number;
+      signalLostMinutes: number;
+      lowBatteryPercent: number;
+      gateFenceRadiusMeters: number;
+      futureToleranceSeconds: number;
+      maxSpeedKmh: number;
+      maxAccuracyMeters: number;
+      retentionDays: number;
+    },
+    by: string | null,
+    at: Date,
+  ): Promise<TrackingSettingsRow> {
+    const [row] = await db.query<TrackingSettingsRow>(
+      `UPDATE tracking_settings SET deviation_meters = $1, deviation_seconds = $2, return_seconds = $3, stop_speed_kmh = $4, stop_minutes = $5,
+         signal_lost_minutes = $6, low_battery_percent = $7, gate_fence_radius_meters = $8, future_tolerance_seconds = $9, max_speed_kmh = $10,
+         max_accuracy_meters = $11, retention_days = $12, version = version + 1, updated_by = $13, updated_at = $14
+       WHERE id = 1 RETURNING *`,
+      [
+        values.deviationMeters,
+        values.deviationSeconds,
+        values.returnSeconds,
+        values.stopSpeedKmh,
+        values.stopMinutes,
+        values.signalLostMinutes,
+        values.lowBatteryPercent,
+        values.gateFenceRadiusMeters,
+        values.futureToleranceSeconds,
+        values.maxSpeedKmh,
+        values.maxAccuracyMeters,
+        values.retentionDays,
+        by,
+        at,
+      ],
+    );
+    return row as TrackingSettingsRow;
+  },
+
+  /**
+   * Deletes the positions of up to `batch` trips that ended before `endedBefore`, marking them so
+   * they are not looked at again; returns how many trips and positions.
+   */
+  async purgePositions(db: Db, endedBefore: Date, at: Date, batch: number): Promise<{ trips: number; positions: number }> {
+    const trips = await db.query<{ id: string }>(
+      `UPDATE trips SET positions_purged_at = $2
+       WHERE id IN (SELECT id FROM trips WHERE ended_at < $1 AND positions_purged_at IS NULL ORDER BY ended_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [endedBefore, at, batch],
+    );
+    if (trips.length === 0) return { trips: 0, positions: 0 };
+    const deleted = await db.query('DELETE FROM trip_positions WHERE trip_id = ANY($1::uuid[]) RETURNING 1', [trips.map((trip) => trip.id)]);
+    return { trips: trips.length, positions: deleted.length };
+  },
+
+  async purgeDrops(db: Db, before: string): Promise<number> {
+    const rows = await db.query('DELETE FROM telemetry_drops WHERE day < $1::date RETURNING 1', [before]);
+    return rows.length;
+  },
+};
+
+/** One multi-row insert of events; returns the ids written (not those already stored). */
+async function insertEvents(db: Db, events: readonly EventValues[], recordedAt: Date): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `INSERT INTO trip_events (id, trip_id, device_id, at, kind, details, recorded_at)
+     SELECT u.id, u.trip_id, u.device_id, u.at, u.kind, u.details::jsonb, $7::timestamptz
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[]) AS u(id, trip_id, device_id, at, kind, details)
+     ON CONFLICT (device_id, at, kind) DO NOTHING RETURNING id`,
+    [
+      events.map((e) => e.id),
+      events.map((e) => e.tripId),
+      events.map((e) => e.deviceId),
+      events.map((e) => e.at.toISOString()),
+      events.map((e) => e.kind),
+      events.map((e) => JSON.stringify(e.details)),
+      recordedAt,
+    ],
+  );
+  return rows.map((row) => row.id);
+}
