@@ -94,6 +94,8 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
   const live = createLiveService({ db, clock, identity });
   // Signs the transparency log's checkpoints and the credentials Cordon issues.
   const signingKey = await loadSigningKey(db, config.signingKeyPem);
+  // Cargo tracking: the telemetry ingest (fed by MQTT and HTTP) and the trips' service.
+  const tracking = createTracking({ db, clock, alerts });
   return {
     config,
     db,
@@ -115,9 +117,9 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     signingKey,
     log: createLogService({ db, clock, signingKey, origin: config.logOrigin }),
     feeds: createFeedsService({ db, clock, signingKey, publicUrl: config.publicUrl }),
-    credentials: createCredentialsService({ db, clock, publicUrl: config.publicUrl, signingKey, reference, registry, declarations }),
-    // Cargo tracking: the telemetry ingest (fed by MQTT and HTTP) and the trips' service.
-    tracking: createTracking({ db, clock, alerts }),
+    // Trips' custody records read the trips through the tracking service.
+    credentials: createCredentialsService({ db, clock, publicUrl: config.publicUrl, signingKey, reference, registry, declarations, trips: tracking.service }),
+    tracking,
   };
 }
 

@@ -18,6 +18,7 @@ const LOG_SEQUENCE_EVERY_MS = 2_000;
 const LOG_CHECKPOINT_EVERY_MS = 60_000;
 const FEED_PROJECTION_EVERY_MS = 2_000;
 const FEED_DELIVERY_EVERY_MS = 5_000;
+const CUSTODY_RECORDS_EVERY_MS = 5_000;
 
 export interface RunningServer {
   app: App;
@@ -90,6 +91,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
         { everyMs: FEED_DELIVERY_EVERY_MS, firstAfterMs: 2_000, run: async () => void (await ctx.feeds.deliverDue()), failure: 'delivering partner feeds failed' },
         // Trips: time-based alerts every 10 s, positions past their retention hourly.
         ...trackingJobs(ctx.tracking.service, app.log),
+        // A completed trip's custody record, issued by Cordon itself within seconds.
+        {
+          everyMs: CUSTODY_RECORDS_EVERY_MS,
+          firstAfterMs: 3_000,
+          run: async () => {
+            const run = await ctx.credentials.issuePendingCustodyRecords();
+            if (run.skipped.length > 0) app.log.warn({ skipped: run.skipped }, 'custody records of completed trips refused');
+          },
+          failure: 'issuing custody records of completed trips failed',
+        },
       ],
       app.log,
     ),

@@ -212,6 +212,7 @@ const POLICY = {
   // other administrations' documents; whoever holds a document checks it without an account.
   'POST /api/v1/credentials/certificates-of-origin': ['admin', 'customs_officer', 'enterprise_user'],
   'POST /api/v1/credentials/release-notes': ['admin', 'customs_officer', 'enterprise_user'],
+  'POST /api/v1/credentials/trip-custody-records': ['admin', 'customs_officer', 'enterprise_user'],
   'GET /api/v1/credentials': EVERYONE,
   'GET /api/v1/credentials/{id}': EVERYONE,
   'GET /api/v1/credentials/{id}/qr.svg': EVERYONE,
@@ -467,12 +468,13 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
   /** A fresh e-seal of E1's registered in zone A. */
   const freshDevice = () =>
     created(t.admin.post('/api/v1/devices', { deviceId: `ESEAL-${unique()}`, type: 'E_SEAL', zoneId: w().zoneA.id, ownerEnterpriseId: w().e1 }), 'device');
-  /** A fresh trip of E1's planned by the admin, started by hand when asked. */
-  const freshTrip = async (started = false) => {
+  /** A fresh trip of E1's planned by the admin, started (and completed) by hand when asked. */
+  const freshTrip = async (until: 'planned' | 'started' | 'completed' = 'planned') => {
     const id = await created(t.admin.post('/api/v1/trips', tripBody((await releasedOfE1()).declarationId, await freshDevice())), 'trip');
-    if (started) {
-      const start = await t.admin.post(`/api/v1/trips/${id}/start`, {});
-      if (start.status !== 200) throw new Error(`starting a trip failed (${start.status}): ${JSON.stringify(start.body)}`);
+    const steps = until === 'planned' ? [] : until === 'started' ? ['start'] : ['start', 'completion'];
+    for (const step of steps) {
+      const done = await t.admin.post(`/api/v1/trips/${id}/${step}`, step === 'start' ? {} : { note: 'arrived; seal checked by hand' });
+      if (done.status !== 200) throw new Error(`${step} of a trip failed (${done.status}): ${JSON.stringify(done.body)}`);
     }
     return id;
   };
@@ -744,6 +746,7 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
       body: { declarationId: await releasedExportOfE1(), importingCountry: 'DE', lines: [{ lineNo: 1, originCriterion: 'CTH' }] },
     }),
     'POST /api/v1/credentials/release-notes': async () => ({ url: '/api/v1/credentials/release-notes', body: { declarationId: (await releasedOfE1()).declarationId } }),
+    'POST /api/v1/credentials/trip-custody-records': async () => ({ url: '/api/v1/credentials/trip-custody-records', body: { tripId: await freshTrip('completed') } }),
     'GET /api/v1/credentials': () => ({ url: '/api/v1/credentials' }),
     'GET /api/v1/credentials/{id}': () => ({ url: `/api/v1/credentials/${w().credentialE1}` }),
     'GET /api/v1/credentials/{id}/qr.svg': () => ({ url: `/api/v1/credentials/${w().credentialE1}/qr.svg` }),
@@ -781,7 +784,7 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
     'GET /api/v1/trips/live': () => ({ url: '/api/v1/trips/live' }),
     'GET /api/v1/trips/{id}': () => ({ url: `/api/v1/trips/${w().tripE1}` }),
     'POST /api/v1/trips/{id}/start': async () => ({ url: `/api/v1/trips/${await freshTrip()}/start`, body: {} }),
-    'POST /api/v1/trips/{id}/completion': async () => ({ url: `/api/v1/trips/${await freshTrip(true)}/completion`, body: { note: 'arrived; seal checked by hand' } }),
+    'POST /api/v1/trips/{id}/completion': async () => ({ url: `/api/v1/trips/${await freshTrip('started')}/completion`, body: { note: 'arrived; seal checked by hand' } }),
     'POST /api/v1/trips/{id}/abortion': async () => ({ url: `/api/v1/trips/${await freshTrip()}/abortion`, body: { reason: 'truck broke down' } }),
     'GET /api/v1/trips/{id}/track': () => ({ url: `/api/v1/trips/${w().tripE1}/track` }),
     'GET /api/v1/trips/{id}/timeline': () => ({ url: `/api/v1/trips/${w().tripE1}/timeline` }),

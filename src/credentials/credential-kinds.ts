@@ -8,18 +8,21 @@ import type { TSchema } from 'typebox';
 import { certificateOfOrigin, type CertificateOfOriginInput } from './certificate-of-origin.ts';
 import { credentialDocumentSchema, JSON_SCHEMA_DIALECT, type CredentialKind } from './credential.model.ts';
 import { releaseNote } from './release-note.ts';
+import { tripCustodyRecord, type TripCustodyFacts } from './trip-custody-record.ts';
 
-export const CREDENTIAL_TYPES = ['CertificateOfOrigin', 'ReleaseNote'] as const;
+export const CREDENTIAL_TYPES = ['CertificateOfOrigin', 'ReleaseNote', 'TripCustodyRecord'] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 export interface CredentialInputs {
   CertificateOfOrigin: CertificateOfOriginInput;
   ReleaseNote: Record<string, never>;
+  TripCustodyRecord: TripCustodyFacts;
 }
 
 export const CREDENTIAL_KINDS: { [T in CredentialType]: CredentialKind<CredentialInputs[T]> } = {
   CertificateOfOrigin: certificateOfOrigin,
   ReleaseNote: releaseNote,
+  TripCustodyRecord: tripCustodyRecord,
 };
 
 export function isCredentialType(value: unknown): value is CredentialType {

@@ -122,7 +122,7 @@ export interface CredentialKind<Input> {
   check(declaration: DeclarationFacts, input: Input, errors: FieldErrors, reference: { isCountry(code: string): boolean }): void;
   buildSubject(declaration: DeclarationFacts, input: Input): Record<string, unknown>;
   /** The credential's `name`, for people. */
-  name(declaration: DeclarationFacts): string;
+  name(declaration: DeclarationFacts, input: Input): string;
 }
 
 export const STATES_WITH_RELEASED_GOODS: readonly string[] = ['RELEASED', 'COMPLETED'];

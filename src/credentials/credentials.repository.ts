@@ -9,6 +9,8 @@ export interface CredentialRow extends Record<string, unknown> {
   type: string;
   declaration_id: string | null;
   declaration_reference: string | null;
+  trip_id: string | null;
+  trip_reference: string | null;
   enterprise_id: string;
   zone_id: string;
   status_list_id: number;
@@ -16,7 +18,7 @@ export interface CredentialRow extends Record<string, unknown> {
   credential: Record<string, unknown>;
   token: string;
   issued_at: Date;
-  issued_by: string;
+  issued_by: string | null;
   revoked_at: Date | null;
   revoked_by: string | null;
   revocation_reason: string | null;
@@ -37,6 +39,7 @@ export interface NewCredentialRow {
   id: string;
   type: string;
   declarationId: string | null;
+  tripId: string | null;
   enterpriseId: string;
   zoneId: string;
   statusListId: number;
@@ -44,11 +47,13 @@ export interface NewCredentialRow {
   credential: object;
   token: string;
   issuedAt: Date;
-  issuedBy: string;
+  /** Null when Cordon issued it by itself. */
+  issuedBy: string | null;
 }
 
 export interface CredentialFilter {
   declarationId?: string | undefined;
+  tripId?: string | undefined;
   type?: string | undefined;
   /** Only this enterprise's (a trader's own); null for any. */
   enterpriseId: string | null;
@@ -58,7 +63,8 @@ export interface CredentialFilter {
   limit: number;
 }
 
-const SELECT = `SELECT c.*, d.reference AS declaration_reference FROM credentials c LEFT JOIN declarations d ON d.id = c.declaration_id`;
+const SELECT = `SELECT c.*, d.reference AS declaration_reference, t.reference AS trip_reference
+  FROM credentials c LEFT JOIN declarations d ON d.id = c.declaration_id LEFT JOIN trips t ON t.id = c.trip_id`;
 
 export const credentialsRepository = {
   /**
@@ -85,12 +91,13 @@ export const credentialsRepository = {
 
   async insert(db: Db, row: NewCredentialRow): Promise<void> {
     await db.query(
-      `INSERT INTO credentials (id, type, declaration_id, enterprise_id, zone_id, status_list_id, status_list_index, credential, token, issued_at, issued_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)`,
+      `INSERT INTO credentials (id, type, declaration_id, trip_id, enterprise_id, zone_id, status_list_id, status_list_index, credential, token, issued_at, issued_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)`,
       [
         row.id,
         row.type,
         row.declarationId,
+        row.tripId,
         row.enterpriseId,
         row.zoneId,
         row.statusListId,
@@ -104,10 +111,28 @@ export const credentialsRepository = {
     await recordLeaves(db, 'credential.issued', [row.id]);
   },
 
-  /** The document of this type in force for the declaration, if any. */
-  async findInForce(db: Db, declarationId: string, type: string): Promise<CredentialRow | null> {
-    const rows = await db.query<CredentialRow>(`${SELECT} WHERE c.declaration_id = $1 AND c.type = $2 AND c.revoked_at IS NULL`, [declarationId, type]);
+  /** The document of this type in force for the declaration (or, for a document about a trip, the trip), if any. */
+  async findInForce(db: Db, subject: { declarationId: string; tripId: string | null }, type: string): Promise<CredentialRow | null> {
+    const rows = subject.tripId
+      ? await db.query<CredentialRow>(`${SELECT} WHERE c.trip_id = $1 AND c.type = $2 AND c.revoked_at IS NULL`, [subject.tripId, type])
+      : await db.query<CredentialRow>(`${SELECT} WHERE c.declaration_id = $1 AND c.type = $2 AND c.revoked_at IS NULL AND c.trip_id IS NULL`, [subject.declarationId, type]);
     return rows[0] ?? null;
+  },
+
+  /**
+   * Trips completed since `since` that never had a custody record (a revoked one counts: it is not
+   * issued again by itself), oldest first.
+   */
+  async tripsAwaitingCustodyRecord(db: Db, since: Date, except: readonly string[], limit: number): Promise<string[]> {
+    const rows = await db.query<{ id: string }>(
+      `SELECT t.id FROM trips t
+       WHERE t.status = 'COMPLETED' AND t.ended_at >= $1 AND t.positions_purged_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.trip_id = t.id AND c.type = 'TripCustodyRecord')
+         AND t.id <> ALL($2::uuid[])
+       ORDER BY t.ended_at, t.id LIMIT $3`,
+      [since, except, limit],
+    );
+    return rows.map((row) => row.id);
   },
 
   async get(db: Db, id: string, forUpdate = false): Promise<CredentialRow | null> {
@@ -123,6 +148,7 @@ export const credentialsRepository = {
       where.push(clause.replace('?', `$${params.length}`));
     };
     if (filter.declarationId) add('c.declaration_id = ?', filter.declarationId);
+    if (filter.tripId) add('c.trip_id = ?', filter.tripId);
     if (filter.type) add('c.type = ?', filter.type);
     if (filter.enterpriseId) add('c.enterprise_id = ?', filter.enterpriseId);
     if (filter.zoneIds) add('c.zone_id = ANY(?::uuid[])', filter.zoneIds);

@@ -19,6 +19,7 @@ import {
   PublicCredential,
   ReleaseNoteInput,
   RevocationInput,
+  TripCustodyRecordInput,
   TypeParams,
   Verification,
   VerificationInput,
@@ -53,6 +54,20 @@ export function registerCredentialRoutes(app: App, ctx: AppContext): void {
     '/api/v1/credentials/release-notes',
     { config: issuers, schema: { tags, summary: 'Issue a release note for a released declaration', body: ReleaseNoteInput, response: { 201: Credential, ...errorResponses } } },
     (request, reply) => idempotent(db, request, reply, 201, (tx) => credentials.issueReleaseNote(tx, principalOf(request), request.body.declarationId)),
+  );
+
+  app.post(
+    '/api/v1/credentials/trip-custody-records',
+    {
+      config: issuers,
+      schema: {
+        tags,
+        summary: 'Issue the custody record of a completed trip (Cordon issues it by itself when the trip completes; again after a revocation)',
+        body: TripCustodyRecordInput,
+        response: { 201: Credential, ...errorResponses },
+      },
+    },
+    (request, reply) => idempotent(db, request, reply, 201, (tx) => credentials.issueTripCustodyRecord(tx, principalOf(request), request.body.tripId)),
   );
 
   app.get(

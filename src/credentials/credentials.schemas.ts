@@ -31,6 +31,8 @@ export type CertificateOfOriginInput = Static<typeof CertificateOfOriginInput>;
 
 export const ReleaseNoteInput = Type.Object({ declarationId: Uuid }, { additionalProperties: false });
 
+export const TripCustodyRecordInput = Type.Object({ tripId: Uuid }, { additionalProperties: false });
+
 export const RevocationInput = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description: 'Why the document no longer holds' }) },
   { additionalProperties: false },
@@ -39,6 +41,7 @@ export const RevocationInput = Type.Object(
 export const CredentialListQuery = Type.Object(
   {
     declarationId: Type.Optional(Uuid),
+    tripId: Type.Optional(Uuid),
     type: Type.Optional(StringEnum(CREDENTIAL_TYPES)),
     ...PageQuery,
   },
@@ -57,11 +60,14 @@ export const Credential = Type.Object({
   type: StringEnum(CREDENTIAL_TYPES),
   declarationId: Nullable(Uuid),
   declarationReference: Nullable(Type.String()),
+  tripId: Nullable(Uuid),
+  tripReference: Nullable(Type.String()),
   enterpriseId: Uuid,
   zoneId: Uuid,
   status: StringEnum(CREDENTIAL_STATUSES),
   issuedAt: IsoDateTime,
-  issuedBy: Uuid,
+  /** Null when Cordon issued it by itself (a custody record at the end of its trip). */
+  issuedBy: Nullable(Uuid),
   revokedAt: Nullable(IsoDateTime),
   revokedBy: Nullable(Uuid),
   revocationReason: Nullable(Type.String()),

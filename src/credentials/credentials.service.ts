@@ -1,15 +1,16 @@
 // Verifiable trade documents: the administration issues what its records say about a declaration
-// (a certificate of origin, a release note) as a W3C Verifiable Credential signed with its Ed25519
+// (a certificate of origin, a release note) or a trip of its goods (a custody record) as a W3C Verifiable Credential signed with its Ed25519
 // key under its did:web identifier, with an entry in a Bitstring Status List through which anyone
 // can learn that it was revoked. Officers revoke; the declaring enterprise may ask for its own
-// documents, which are issued at once since they only restate the records. Verification, of
+// documents, which are issued at once since they only restate the records; a trip's custody record
+// Cordon issues by itself once the trip completes. Verification, of
 // Cordon's own credentials or a partner administration's, is the pure verifyCredential.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
 import { ALL_ROLES, canSeeZone, type Principal, type Role } from '../platform/auth/principal.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
-import { AppError, FieldErrors, notFound, type ErrorDetail } from '../platform/errors.ts';
+import { AppError, FieldErrors, forbidden, notFound, type ErrorDetail } from '../platform/errors.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { SigningKey } from '../platform/keys/signing-key.ts';
 import type { ReferenceData } from '../reference/reference.ts';
@@ -22,6 +23,7 @@ import { credentialsRepository as repo, type CredentialRow, type StatusListRow }
 import type { Credential, CredentialListQuery, ExternalVerificationInput, Verification } from './credentials.schemas.ts';
 import { buildDidDocument, didWebFromUrl, verificationMethodId, type DidDocument } from './did-web.ts';
 import { releaseTimeOf } from './release-note.ts';
+import type { TripCustodyFacts } from './trip-custody-record.ts';
 import { signAsVcJwt, statusListAddresses, verifyCredential, type CredentialVerification } from './verification.ts';
 
 /** Officers and admins issue; the declaring enterprise's users ask for their own, issued at once. */
@@ -43,13 +45,23 @@ export interface CredentialsServiceDeps {
   reference: ReferenceData;
   registry: RegistryService;
   declarations: DeclarationService;
+  /** What a custody record says of a trip the caller may see (the tracking service). */
+  trips: { custodyFacts(tx: Db, principal: Principal, tripId: string): Promise<TripCustodyFacts> };
 }
+
+/** Completed trips looked at by each run of the automatic issue of custody records, and how far back. */
+const CUSTODY_BATCH = 50;
+const CUSTODY_LOOKBACK_MS = 7 * 86_400_000;
+
+/** Cordon itself, issuing custody records when trips complete: it sees every zone, and is recorded as no one. */
+const CORDON_ITSELF: Principal = { kind: 'user', id: 'cordon', name: 'Cordon', role: 'admin', enterpriseId: null, zoneIds: null, scopes: [] };
+const actorIdOf = (principal: Principal): string | null => (UUID_PATTERN.test(principal.id) ? principal.id : null);
 
 /** An ISO time to the second: what the credentials say. */
 const isoSeconds = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function createCredentialsService(deps: CredentialsServiceDeps) {
-  const { db, clock, publicUrl, signingKey, reference, registry, declarations } = deps;
+  const { db, clock, publicUrl, signingKey, reference, registry, declarations, trips } = deps;
   const did = didWebFromUrl(publicUrl);
   const kid = verificationMethodId(did, signingKey.keyId);
   const didDocument: DidDocument = buildDidDocument(did, signingKey.publicJwk, signingKey.keyId);
@@ -57,6 +69,8 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
   const verificationUrl = (id: string) => `${publicUrl}/verify/${id}`;
   /** A stored list token is current while signed with this key for this address. */
   const signedAs = (listId: number) => `${kid} ${statusListUrl(listId)}`;
+  /** Completed trips whose custody record Cordon was refused: left to an officer. */
+  const refusedTrips = new Set<string>();
 
   function present(row: CredentialRow): Credential {
     return {
@@ -64,6 +78,8 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       type: row.type as CredentialType,
       declarationId: row.declaration_id,
       declarationReference: row.declaration_reference,
+      tripId: row.trip_id,
+      tripReference: row.trip_reference,
       enterpriseId: row.enterprise_id,
       zoneId: row.zone_id,
       status: row.revoked_at ? 'REVOKED' : 'ACTIVE',
@@ -90,14 +106,14 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     return row;
   }
 
-  /** The declaration as the caller may see it, with its enterprise and zone; refused at /declarationId otherwise. */
-  async function factsOf(tx: Db, principal: Principal, declarationId: string): Promise<DeclarationFacts> {
+  /** The declaration as the caller may see it, with its enterprise and zone; refused at `path` otherwise. */
+  async function factsOf(tx: Db, principal: Principal, declarationId: string, path: string): Promise<DeclarationFacts> {
     let declaration: Awaited<ReturnType<DeclarationService['get']>>;
     try {
       declaration = await declarations.get(principal, declarationId, tx);
     } catch (caught) {
       if (caught instanceof AppError && caught.code === 'NOT_FOUND') {
-        throw new AppError('VALIDATION_FAILED', 'No such declaration', [{ path: '/declarationId', message: 'no declaration with this id that you may see' }]);
+        throw new AppError('VALIDATION_FAILED', 'No such declaration', [{ path, message: 'no declaration with this id that you may see' }]);
       }
       throw caught;
     }
@@ -147,12 +163,23 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     });
   }
 
-  async function issue<T extends CredentialType>(tx: Db, principal: Principal, type: T, declarationId: string, input: CredentialInputs[T]): Promise<Credential> {
+  /**
+   * Issues a document of `type` about a declaration, or about one trip of its goods (`tripId`),
+   * refusals named at `path`: the field of the request that names the declaration or trip.
+   */
+  async function issue<T extends CredentialType>(
+    tx: Db,
+    principal: Principal,
+    type: T,
+    subject: { declarationId: string; tripId: string | null; path: string },
+    input: CredentialInputs[T],
+  ): Promise<Credential> {
     const kind = CREDENTIAL_KINDS[type] as CredentialKind<CredentialInputs[T]>;
-    const facts = await factsOf(tx, principal, declarationId);
+    const { path } = subject;
+    const facts = await factsOf(tx, principal, subject.declarationId, path);
     const refusal = kind.refusal(facts);
     if (refusal) {
-      const detail = [{ path: '/declarationId', message: refusal.message }];
+      const detail = [{ path, message: refusal.message }];
       throw refusal.reason === 'type'
         ? new AppError('VALIDATION_FAILED', `A ${kind.title.toLowerCase()} cannot be issued for ${facts.reference}`, detail)
         : new AppError('INVALID_TRANSITION', `A ${kind.title.toLowerCase()} cannot be issued for ${facts.reference} yet`, detail);
@@ -163,10 +190,11 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
 
     // Taking the index locks the open list: issues run one at a time, so the check below sees any other just committed.
     const { listId, index } = await repo.allocateIndex(tx);
-    const inForce = await repo.findInForce(tx, facts.id, type);
+    const inForce = await repo.findInForce(tx, subject, type);
     if (inForce) {
-      throw new AppError('CONFLICT', `A ${kind.title.toLowerCase()} is already in force for ${facts.reference}; revoke it before issuing another`, [
-        { path: '/declarationId', message: `credential ${inForce.id} is in force` },
+      const of = inForce.trip_reference ? `trip ${inForce.trip_reference}` : facts.reference;
+      throw new AppError('CONFLICT', `A ${kind.title.toLowerCase()} is already in force for ${of}; revoke it before issuing another`, [
+        { path, message: `credential ${inForce.id} is in force` },
       ]);
     }
     const at = clock.now();
@@ -176,7 +204,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       '@context': [CREDENTIALS_V2_CONTEXT],
       id: `urn:uuid:${id}`,
       type: ['VerifiableCredential', type],
-      name: kind.name(facts),
+      name: kind.name(facts, input),
       description: kind.description,
       issuer: did,
       validFrom: isoSeconds(at),
@@ -201,6 +229,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       id,
       type,
       declarationId: facts.id,
+      tripId: subject.tripId,
       enterpriseId: facts.enterprise.id,
       zoneId: facts.zone.id,
       statusListId: listId,
@@ -208,7 +237,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       credential,
       token,
       issuedAt: at,
-      issuedBy: principal.id,
+      issuedBy: actorIdOf(principal),
     });
     await appendEvent(tx, {
       type: 'credential.issued',
@@ -216,11 +245,31 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       aggregateId: id,
       zoneId: facts.zone.id,
       enterpriseId: facts.enterprise.id,
-      actorId: principal.id,
-      payload: { credentialType: type, declarationId: facts.id, reference: facts.reference },
+      actorId: actorIdOf(principal),
+      payload: { credentialType: type, declarationId: facts.id, reference: facts.reference, ...(subject.tripId ? { tripId: subject.tripId } : {}) },
       at,
     });
     return present((await repo.get(tx, id)) as CredentialRow);
+  }
+
+  /** The custody record of a completed trip the caller may see: its trader may ask for it, as officers may. */
+  async function issueTripCustodyRecord(tx: Db, principal: Principal, tripId: string): Promise<Credential> {
+    if (!CREDENTIAL_ISSUERS.includes(principal.role)) throw forbidden();
+    let trip: TripCustodyFacts;
+    try {
+      trip = await trips.custodyFacts(tx, principal, tripId);
+    } catch (caught) {
+      if (caught instanceof AppError && caught.code === 'NOT_FOUND') {
+        throw new AppError('VALIDATION_FAILED', 'No such trip', [{ path: '/tripId', message: 'no trip with this id that you may see' }]);
+      }
+      throw caught;
+    }
+    if (trip.status !== 'COMPLETED') {
+      throw new AppError('INVALID_TRANSITION', `A custody record cannot be issued for trip ${trip.reference} yet`, [
+        { path: '/tripId', message: `is ${trip.status}; a custody record is issued once the trip has completed` },
+      ]);
+    }
+    return issue(tx, principal, 'TripCustodyRecord', { declarationId: trip.declarationId, tripId: trip.tripId, path: '/tripId' }, trip);
   }
 
   function issuerOf(result: CredentialVerification, name: string | null): Verification['issuer'] {
@@ -233,11 +282,36 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
 
     issueCertificateOfOrigin(tx: Db, principal: Principal, input: { declarationId: string } & CredentialInputs['CertificateOfOrigin']): Promise<Credential> {
       const { declarationId, importingCountry, lines } = input;
-      return issue(tx, principal, 'CertificateOfOrigin', declarationId, { importingCountry, lines });
+      return issue(tx, principal, 'CertificateOfOrigin', { declarationId, tripId: null, path: '/declarationId' }, { importingCountry, lines });
     },
 
     issueReleaseNote(tx: Db, principal: Principal, declarationId: string): Promise<Credential> {
-      return issue(tx, principal, 'ReleaseNote', declarationId, {});
+      return issue(tx, principal, 'ReleaseNote', { declarationId, tripId: null, path: '/declarationId' }, {});
+    },
+
+    issueTripCustodyRecord,
+
+    /**
+     * Issues, as Cordon itself, the custody record of each trip completed in the last week that never
+     * had one; a trip refused one (its declaration no longer released, say) is skipped from then on,
+     * and named to the caller to log. Returns how many were issued and the trips skipped with why.
+     */
+    async issuePendingCustodyRecords(): Promise<{ issued: number; skipped: Array<{ tripId: string; reason: string }> }> {
+      const pending = await repo.tripsAwaitingCustodyRecord(db, new Date(clock.now().getTime() - CUSTODY_LOOKBACK_MS), [...refusedTrips], CUSTODY_BATCH);
+      let issued = 0;
+      const skipped: Array<{ tripId: string; reason: string }> = [];
+      for (const tripId of pending) {
+        try {
+          await db.transaction((tx) => issueTripCustodyRecord(tx, CORDON_ITSELF, tripId));
+          issued += 1;
+        } catch (caught) {
+          // Refused (its declaration no longer released, say): not asked again by this process.
+          if (!(caught instanceof AppError)) throw caught;
+          refusedTrips.add(tripId);
+          skipped.push({ tripId, reason: caught.message });
+        }
+      }
+      return { issued, skipped };
     },
 
     async list(principal: Principal, query: CredentialListQuery) {
@@ -247,6 +321,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       if (trader && principal.enterpriseId === null) return { items: [], nextCursor: null };
       const rows = await repo.list(db, {
         declarationId: query.declarationId,
+        tripId: query.tripId,
         type: query.type,
         enterpriseId: trader ? principal.enterpriseId : null,
         zoneIds: trader ? null : principal.zoneIds,

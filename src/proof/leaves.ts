@@ -79,10 +79,12 @@ export const LEAF_KINDS = {
     table: 'credentials',
     key: 'id',
     keyType: 'uuid',
-    // The signed token by its hash: the leaf proves which document was issued without carrying it.
+    // The signed token by its hash: the leaf proves which document was issued without carrying it. A
+    // document about a trip names the trip; the leaves of the others stay as they were first written.
     projection: `jsonb_build_object('type', type, 'declaration', declaration_id::text, 'enterprise', enterprise_id::text, 'zone', zone_id::text,
       'statusList', status_list_id, 'statusIndex', status_list_index, 'tokenSha256', encode(sha256(convert_to(token, 'UTF8')), 'hex'),
-      'by', issued_by::text, 'at', ${time('issued_at')})`,
+      'by', issued_by::text, 'at', ${time('issued_at')})
+      || CASE WHEN trip_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('trip', trip_id::text) END`,
   },
   'credential.revoked': {
     table: 'credentials',

@@ -17,6 +17,18 @@ import { formatCheckpoint, parseSignedCheckpoint, signCheckpoint, verifierKey, v
 const SEQUENCE_BATCH = 5000;
 /** Leaves the audit reads per query. */
 const AUDIT_BATCH = 20_000;
+/** PostgreSQL's SQLSTATE for text that is not of the type it is cast to (a leaf that is not JSON). */
+const INVALID_TEXT_REPRESENTATION = '22P02';
+
+/** A leaf's parts as written (`{kind, id, record}`), or null for text that is not a JSON object. */
+function parseLeaf(text: string): { kind?: string; id?: string; record?: Record<string, unknown> } | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed) : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface Checkpoint {
   size: number;
@@ -214,13 +226,28 @@ export function createLogService(deps: LogDeps) {
      * the root; stops at the first thing that differs.
      */
     async audit(checkpointNote: string, vkey?: string): Promise<AuditReport> {
+      /** The first leaf below `size` whose text is not JSON, read in batches; null when none. */
+      const firstUnreadableLeaf = async (size: number): Promise<number | null> => {
+        for (let from = 0; from < size; from += AUDIT_BATCH) {
+          const found = (await repo.leafRange(db, from, Math.min(size, from + AUDIT_BATCH))).find((row) => parseLeaf(row.leaf) === null);
+          if (found) return Number(found.leaf_index);
+        }
+        return null;
+      };
       const checked = verifyCheckpoint(checkpointNote, vkey ?? verifierKey(origin, signingKey.publicKey));
       const { size, rootHash } = parseSignedCheckpoint(checkpointNote).checkpoint;
       const report = (leavesChecked: number, problem: AuditReport['problem']): AuditReport => ({ ok: problem === null, checkpointSize: size, leavesChecked, problem });
       if (!checked) return report(0, { leafIndex: null, kind: null, subjectId: null, message: 'the checkpoint is not signed by this key', fields: [] });
       // The records are compared in the database (one join per kind) while the leaves stream through
       // here in order, the next batch read while this one is hashed; the earliest problem is reported.
-      const changedRecord = repo.firstChangedRecord(db, size);
+      // A leaf rewritten into text that is not JSON stops the comparison in SQL; it is then looked for here.
+      const changedRecord = repo.firstChangedRecord(db, size).then(
+        (row) => ({ row, unreadable: false }),
+        (caught: unknown) => {
+          if ((caught as { code?: unknown }).code === INVALID_TEXT_REPRESENTATION) return { row: null, unreadable: true };
+          throw caught;
+        },
+      );
       const tree = CompactRange.empty();
       let broken: { leafIndex: number; problem: NonNullable<AuditReport['problem']> } | null = null;
       let next = repo.leafRange(db, 0, Math.min(size, AUDIT_BATCH));
@@ -232,8 +259,9 @@ export function createLogService(deps: LogDeps) {
           if (leafIndex !== tree.size) break;
           const hash = leafHash(Buffer.from(row.leaf, 'utf8'));
           if (!hashesEqual(hash, row.leaf_hash)) {
-            const { kind, id } = JSON.parse(row.leaf) as { kind: string; id: string };
-            broken = { leafIndex, problem: { leafIndex, kind, subjectId: id, message: `leaf ${leafIndex} (${kind} ${id}) was changed in the log`, fields: [] } };
+            const { kind = null, id = null } = parseLeaf(row.leaf) ?? {};
+            const what = kind && id ? ` (${kind} ${id})` : '';
+            broken = { leafIndex, problem: { leafIndex, kind, subjectId: id, message: `leaf ${leafIndex}${what} was changed in the log`, fields: [] } };
             break;
           }
           tree.append(hash);
@@ -243,11 +271,17 @@ export function createLogService(deps: LogDeps) {
         }
       }
       await next.catch(() => undefined);
-      const changed = await changedRecord;
+      const { row: changed, unreadable } = await changedRecord;
+      if (unreadable) {
+        const leafIndex = await firstUnreadableLeaf(size);
+        if (leafIndex !== null && (!broken || leafIndex < broken.leafIndex)) {
+          return report(leafIndex, { leafIndex, kind: null, subjectId: null, message: `leaf ${leafIndex} is not a record: its text was rewritten in the log`, fields: [] });
+        }
+      }
       if (changed && (!broken || Number(changed.leaf_index) < broken.leafIndex)) {
         const leafIndex = Number(changed.leaf_index);
         const [row] = await repo.leafRange(db, leafIndex, leafIndex + 1);
-        const logged = (JSON.parse(row?.leaf ?? '{}') as { record?: Record<string, unknown> }).record ?? {};
+        const logged = parseLeaf(row?.leaf ?? '')?.record ?? {};
         const now = await repo.currentRecord(db, leafIndex);
         const what = `${changed.kind} ${changed.subject_id}`;
         const message = now ? `${what} differs from its leaf ${leafIndex}` : `${what} of leaf ${leafIndex} is gone from its table`;

@@ -187,6 +187,20 @@ describe('transparency log', () => {
     expect(rewritten.problem).toMatchObject({ kind: 'declaration.transition', fields: [{ field: 'actorRole', logged: 'customs_officer', now: 'enterprise_user' }] });
     await t.ctx.db.query(`UPDATE log_entries SET leaf = $2::text, record = ($2::text)::jsonb -> 'record', leaf_hash = $3 WHERE id = $1`, [entry?.id, entry?.leaf, Buffer.from(leafHash(Buffer.from(entry?.leaf ?? '')))]);
 
+    // A leaf rewritten into text that is not JSON: named, with its hash rewritten too or not.
+    const garbage = 'not a record at all';
+    const [victim] = await t.ctx.db.query<{ id: number; leaf_index: number; leaf: string; leaf_hash: Buffer }>(
+      `SELECT id, leaf_index, leaf, leaf_hash FROM log_entries WHERE kind = 'book.movement' AND leaf_index < $1 ORDER BY leaf_index DESC LIMIT 1`,
+      [kept.size],
+    );
+    const victimIndex = Number(victim?.leaf_index);
+    await t.ctx.db.query('UPDATE log_entries SET leaf = $2 WHERE id = $1', [victim?.id, garbage]);
+    expect((await audit({ checkpoint: kept.note })).body).toMatchObject({ ok: false, problem: { leafIndex: victimIndex, message: `leaf ${victimIndex} was changed in the log` } });
+    await t.ctx.db.query('UPDATE log_entries SET leaf_hash = $2 WHERE id = $1', [victim?.id, Buffer.from(leafHash(Buffer.from(garbage)))]);
+    expect((await audit({ checkpoint: kept.note })).body).toMatchObject({ ok: false, problem: { leafIndex: victimIndex, message: `leaf ${victimIndex} is not a record: its text was rewritten in the log` } });
+    await t.ctx.db.query('UPDATE log_entries SET leaf = $2, leaf_hash = $3 WHERE id = $1', [victim?.id, victim?.leaf, victim?.leaf_hash]);
+    expect((await audit({ checkpoint: kept.note })).body.ok).toBe(true);
+
     // A leaf deleted from the log is missed where it was.
     const [gone] = await t.ctx.db.query<{ leaf_index: number }>(`DELETE FROM log_entries WHERE leaf_index = (SELECT max(leaf_index) FROM log_entries WHERE leaf_index < $1) RETURNING leaf_index`, [kept.size]);
     expect((await audit({ checkpoint: kept.note })).body).toMatchObject({ ok: false, problem: { leafIndex: Number(gone?.leaf_index), message: `leaf ${Number(gone?.leaf_index)} is missing from the log` } });

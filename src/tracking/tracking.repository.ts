@@ -64,6 +64,8 @@ export interface TripRow extends Record<string, unknown> {
   distance_m: number;
   positions: number;
   monitor_state: unknown;
+  /** The officer who completed or aborted the trip by hand; null when the device ended it. */
+  ended_by: string | null;
   created_at: Date;
 }
 
@@ -198,6 +200,16 @@ export interface EventRow extends Record<string, unknown> {
   details: Record<string, unknown>;
 }
 
+export interface GateWithZoneRow extends Record<string, unknown> {
+  id: string;
+  code: string;
+  name: string;
+  zone_id: string;
+  zone_code: string;
+  zone_name: string;
+  zone_locode: string;
+}
+
 export interface TripAlertRow extends Record<string, unknown> {
   id: string;
   kind: string;
@@ -266,7 +278,7 @@ export interface DropCount {
 const TRIP_COLUMNS = `t.id, t.reference, t.declaration_id, dc.reference AS declaration_reference, t.enterprise_id, t.device_id, d.device_id AS device_code,
   d.type AS device_type, t.container_number, t.origin_gate_id, t.destination_gate_id, t.origin_zone_id, t.destination_zone_id, t.corridor,
   t.allowed_stops, t.depart_from, t.arrive_by, t.status, t.started_at, t.ended_at, t.end_note, t.seal_state, t.tampered, t.last_at, t.last_lat,
-  t.last_lon, t.last_speed_kmh, t.distance_m, t.positions, t.monitor_state, t.created_at`;
+  t.last_lon, t.last_speed_kmh, t.distance_m, t.positions, t.monitor_state, t.ended_by, t.created_at`;
 const TRIP_FROM = 'trips t JOIN tracking_devices d ON d.id = t.device_id JOIN declarations dc ON dc.id = t.declaration_id';
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
@@ -508,6 +520,31 @@ export const trackingRepository = {
       `SELECT id, kind, severity, status, message, occurrences, raised_at FROM alerts WHERE subject_type = 'trip' AND subject_id = $1 ORDER BY raised_at, id`,
       [tripId],
     );
+  },
+
+  /** Gates with the zone each belongs to, as a custody record names them. */
+  async gatesWithZones(db: Db, ids: readonly string[]): Promise<GateWithZoneRow[]> {
+    return db.query<GateWithZoneRow>(
+      `SELECT g.id, g.code, g.name, z.id AS zone_id, z.code AS zone_code, z.name AS zone_name, z.locode AS zone_locode
+       FROM gates g JOIN zones z ON z.id = g.zone_id WHERE g.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  },
+
+  /**
+   * The number of the trip's fixes and the SHA-256 of their text, one line per fix in time order:
+   * "milliseconds,latE7,lonE7" and a line feed (the digest a custody record carries).
+   */
+  async trackDigest(db: Db, tripId: string): Promise<{ positions: number; sha256: string }> {
+    const rows = await db.query<{ positions: number; sha256: string }>(
+      `SELECT count(*)::int AS positions,
+              encode(sha256(convert_to(coalesce(string_agg(
+                ((extract(epoch FROM at) * 1000)::bigint)::text || ',' || lat_e7 || ',' || lon_e7 || E'\\n', '' ORDER BY at), ''), 'UTF8')), 'hex') AS sha256
+       FROM trip_positions WHERE trip_id = $1`,
+      [tripId],
+    );
+    const row = rows[0];
+    return { positions: Number(row?.positions ?? 0), sha256: row?.sha256 ?? '' };
   },
 
   async track(db: Db, tripId: string, from: Date | null, to: Date | null, limit: number): Promise<Array<{ t: number; lat_e7: number; lon_e7: number; speed_kmh_x10: number | null }>> {

@@ -12,6 +12,7 @@ import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import { ALERT_READERS, type AlertsService } from '../alerts/alerts.service.ts';
 import type { LonLat, Corridor } from './geo.ts';
+import type { TripCustodyFacts } from '../credentials/trip-custody-record.ts';
 import { initialMonitorState } from './monitor.ts';
 import { parseTelemetry } from './telemetry.contract.ts';
 import { createTelemetryIngest, settingsOf, type IngestResult, type LiveTripState, type TickResult, type TrackingIngest } from './tracking.ingest.ts';
@@ -564,6 +565,36 @@ export function createTrackingService(deps: TrackingDeps) {
         lat: kept.map((row) => row.lat_e7 / 1e7),
         speed: kept.map((row) => (row.speed_kmh_x10 === null ? null : row.speed_kmh_x10 / 10)),
         truncated,
+      };
+    },
+
+    /** What a custody record attests of a trip the caller may see (src/credentials/), read in the issuer's transaction. */
+    async custodyFacts(tx: Db, principal: Principal, id: string): Promise<TripCustodyFacts> {
+      requireRole(principal, TRIP_READERS);
+      const trip = await visibleTrip(tx, principal, id);
+      const gates = new Map((await repo.gatesWithZones(tx, [trip.origin_gate_id, trip.destination_gate_id])).map((gate) => [gate.id, gate]));
+      const gateOf = (gateId: string) => {
+        const gate = gates.get(gateId);
+        if (!gate) throw new AppError('INTERNAL', `Trip ${trip.reference} names gate ${gateId}, which is not registered`);
+        return { gateCode: gate.code, gateName: gate.name, zone: { id: gate.zone_id, code: gate.zone_code, name: gate.zone_name, locode: gate.zone_locode || null } };
+      };
+      const { positions, sha256 } = await repo.trackDigest(tx, id);
+      return {
+        tripId: trip.id,
+        reference: trip.reference,
+        status: trip.status,
+        declarationId: trip.declaration_id,
+        containerNumber: trip.container_number,
+        device: { id: trip.device_code, type: trip.device_type },
+        origin: gateOf(trip.origin_gate_id),
+        destination: gateOf(trip.destination_gate_id),
+        startedAt: trip.started_at?.toISOString() ?? null,
+        endedAt: trip.ended_at?.toISOString() ?? null,
+        completedByOfficer: trip.ended_by !== null,
+        endNote: trip.end_note,
+        tampered: trip.tampered,
+        track: { positions, distanceMeters: Math.round(trip.distance_m), sha256 },
+        incidents: (await repo.tripAlerts(tx, id)).map((alert) => ({ kind: alert.kind, severity: alert.severity, at: alert.raised_at.toISOString() })),
       };
     },
 

@@ -311,6 +311,69 @@ describe('cargo tracking in the console', () => {
     expect(officer.problems()).toEqual([]);
   }, 240_000);
 
+  it('a trader reads the custody record of a trip completed at the destination gate, and anyone verifies it by its link', async () => {
+    // Another e-seal of FTZ1's on the same container: armed at the quay, opened at FTZ1's in-gate 25 minutes later.
+    const deviceId = 'ESEAL-BR-0043';
+    const officerApi = await server.api('officer');
+    const registered = await server.t.admin.post('/api/v1/devices', { deviceId, type: 'E_SEAL', zoneId: ftz1.id });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const t0 = Date.now() - 30 * 60_000;
+    const planned = await officerApi.post('/api/v1/trips', {
+      declarationId: declaration.id,
+      deviceId,
+      containerNumber,
+      originGateId: quay.id,
+      destinationGateId: inGate.id,
+      corridor: { type: 'route', line: [[quay.longitude, quay.latitude], [inGate.longitude, inGate.latitude]], widthMeters: 1000 },
+      window: { departFrom: new Date(t0 - 60_000).toISOString(), arriveBy: new Date(t0 + 3 * 3_600_000).toISOString() },
+    });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(201);
+    const { id: tripId, reference } = planned.body as { id: string; reference: string };
+    const position = (at: number, point: { lat: number; lon: number }, speed: number) => ({ type: 'position', time: new Date(at).toISOString(), ...point, speed });
+    const reported = await seal.post('/api/v1/telemetry', {
+      deviceId,
+      messages: [
+        position(t0, { lat: quay.latitude, lon: quay.longitude }, 0),
+        { type: 'seal', time: new Date(t0 + 10_000).toISOString(), state: 'SEALED' },
+        ...[0.25, 0.5, 0.75].map((share, i) => position(t0 + (i + 1) * 6 * 60_000, along(quay, inGate, share), 40)),
+        position(t0 + 25 * 60_000, { lat: inGate.latitude, lon: inGate.longitude }, 0),
+        { type: 'seal', time: new Date(t0 + 25 * 60_000 + 10_000).toISOString(), state: 'OPENED' },
+      ],
+    });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(202);
+    expect((await officerApi.get(`/api/v1/trips/${tripId}`)).body.status).toBe('COMPLETED');
+    // What the server's schedule does within seconds of a completion.
+    await server.t.ctx.credentials.issuePendingCustodyRecords();
+
+    const trader = await openPage(browser, LAPTOP);
+    pages.push(trader);
+    const { page } = trader;
+    await signIn(page, server.url, 'trader.bayridge', server.password('trader.bayridge'));
+    await page.goto(`${server.url}/trips/${tripId}`);
+    const section = page.locator('#trip-documents');
+    const record = section.getByRole('list', { name: 'Custody records' }).locator('li.document');
+    await record.waitFor();
+    expect(await record.count()).toBe(1);
+    expect(await record.textContent()).toContain('Trip custody record');
+    expect(await record.textContent()).toContain('In force');
+    expect(await record.textContent()).toContain('by Cordon');
+    // Issued already: the trader is not offered another.
+    expect(await section.getByRole('button', { name: 'Issue custody record' }).count()).toBe(0);
+    await screenshot(page, 'trader-trip-custody-record');
+
+    await record.getByRole('link', { name: 'Verification page' }).click();
+    const verdict = page.locator('.verdict');
+    await verdict.getByRole('heading', { name: 'VALID', exact: true }).waitFor();
+    const contents = (await page.locator('main').textContent()) ?? '';
+    expect(contents).toContain(reference);
+    expect(contents).toContain(containerNumber);
+    expect(contents).toContain(deviceId);
+    expect(contents).toContain('Seal opened at the destination gate');
+    expect(contents).toContain('Intact all the way');
+    await screenshot(page, 'verify-trip-custody-record');
+    expect(trader.problems()).toEqual([]);
+  }, 120_000);
+
   it('keeps a trader off the monitoring map', async () => {
     const trader = await openPage(browser, LAPTOP);
     pages.push(trader);

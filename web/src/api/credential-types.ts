@@ -1,12 +1,13 @@
 // Replies of the credentials API (src/credentials/credentials.schemas.ts): trade documents issued as
 // verifiable credentials, and the verdict of a verification.
 
-export const CREDENTIAL_TYPES = ['CertificateOfOrigin', 'ReleaseNote'] as const;
+export const CREDENTIAL_TYPES = ['CertificateOfOrigin', 'ReleaseNote', 'TripCustodyRecord'] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 export const CREDENTIAL_TYPE_NAMES: Record<string, string> = {
   CertificateOfOrigin: 'Certificate of origin',
   ReleaseNote: 'Release note',
+  TripCustodyRecord: 'Trip custody record',
 };
 
 export const ORIGIN_CRITERIA = ['WO', 'PE', 'CC', 'CTH', 'CTSH', 'VA', 'SP'] as const;
@@ -44,11 +45,15 @@ export interface Credential {
   type: CredentialType;
   declarationId: string | null;
   declarationReference: string | null;
+  /** The trip a custody record attests to. */
+  tripId: string | null;
+  tripReference: string | null;
   enterpriseId: string;
   zoneId: string;
   status: CredentialStatus;
   issuedAt: string;
-  issuedBy: string;
+  /** Null when Cordon issued it by itself (a custody record when its trip completed). */
+  issuedBy: string | null;
   revokedAt: string | null;
   revokedBy: string | null;
   revocationReason: string | null;

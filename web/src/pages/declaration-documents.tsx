@@ -1,10 +1,9 @@
-// The verifiable documents of a declaration, on its page: each with its QR code (which leads anyone
-// to its public verification page) and whether it is in force. Once the goods are released, the
+// The verifiable documents of a declaration, on its page (listed by document-list.tsx, with their QR
+// codes and revocation), including the custody records of its trips. Once the goods are released, the
 // declaring enterprise, officers and admins issue a release note, and for an export a certificate
-// of origin with the origin criterion of each line; officers revoke a document that no longer holds.
-import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
-import { api, ApiError, fetchBlob, isAbort, newIdempotencyKey, withQuery } from '../api/client.ts';
+// of origin with the origin criterion of each line.
+import { useState } from 'react';
+import { api, ApiError, newIdempotencyKey, withQuery } from '../api/client.ts';
 import {
   CREDENTIAL_TYPE_NAMES,
   ORIGIN_CRITERIA,
@@ -19,11 +18,11 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Field, fieldId } from '../components/field.tsx';
 import { FormDialog } from '../components/form-dialog.tsx';
 import { useToasts } from '../components/toasts.tsx';
-import { Empty, ErrorMessage, Loading, Section, Tag } from '../components/ui.tsx';
+import { Empty, ErrorMessage, Loading, Section } from '../components/ui.tsx';
 import { errorsByPath, toApiError } from '../lib/form-errors.ts';
-import { formatShortDateTime } from '../lib/format.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { useLiveEvents, useThrottled } from '../live/live.tsx';
+import { credentialName, DocumentList } from './document-list.tsx';
 
 const RELEASED_STATES = ['RELEASED', 'COMPLETED'];
 
@@ -31,36 +30,6 @@ const RELEASED_STATES = ['RELEASED', 'COMPLETED'];
 function canIssue(principal: Principal, declaration: DeclarationDetail): boolean {
   if (principal.role === 'enterprise_user') return principal.enterpriseId === declaration.enterpriseId;
   return principal.role === 'admin' || principal.role === 'customs_officer';
-}
-
-const canRevoke = (principal: Principal) => principal.role === 'admin' || principal.role === 'customs_officer';
-
-/** The QR code is served behind the bearer token, which an <img> cannot send: fetched, then shown from memory. */
-function QrCode({ credential }: { credential: Credential }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    let objectUrl: string | null = null;
-    fetchBlob(`/api/v1/credentials/${credential.id}/qr.svg`, controller.signal).then(
-      (blob) => {
-        objectUrl = URL.createObjectURL(blob);
-        setUrl(objectUrl);
-      },
-      (caught: unknown) => {
-        if (!isAbort(caught)) setUrl(null);
-      },
-    );
-    return () => {
-      controller.abort();
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [credential.id]);
-  const name = CREDENTIAL_TYPE_NAMES[credential.type] ?? credential.type;
-  return url ? (
-    <img className="document-qr" src={url} width={112} height={112} alt={`QR code of the verification page of the ${name.toLowerCase()}`} />
-  ) : (
-    <div className="document-qr" aria-hidden="true" />
-  );
 }
 
 function CertificateDialog({ declaration, onClose, onIssued }: { declaration: DeclarationDetail; onClose: () => void; onIssued: (credential: Credential) => void }) {
@@ -207,51 +176,11 @@ function ReleaseNoteDialog({ declaration, onClose, onIssued }: { declaration: De
   );
 }
 
-function RevokeDialog({ credential, onClose, onRevoked }: { credential: Credential; onClose: () => void; onRevoked: (credential: Credential) => void }) {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [key] = useState(newIdempotencyKey);
-  const errors = error ? errorsByPath(error.details) : {};
-  const name = CREDENTIAL_TYPE_NAMES[credential.type] ?? credential.type;
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const revoked = await api<Credential>(`/api/v1/credentials/${credential.id}/revocation`, { method: 'POST', body: { reason: reason.trim() }, idempotencyKey: key });
-      setBusy(false);
-      onRevoked(revoked);
-    } catch (caught) {
-      setError(toApiError(caught));
-      setBusy(false);
-    }
-  };
-  return (
-    <FormDialog
-      open
-      title={`Revoke the ${name.toLowerCase()}?`}
-      description="Whoever checks it from now on is told it was revoked. This cannot be undone; a new document can be issued."
-      submitLabel="Revoke"
-      cancelLabel="Back"
-      danger
-      busy={busy}
-      onSubmit={() => void submit()}
-      onClose={onClose}
-    >
-      {error ? <ErrorSummary error={error} title="The document was not revoked" describe={() => 'Reason'} /> : null}
-      <Field path="/reason" label="Reason" error={errors['/reason']} required>
-        <textarea rows={3} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} autoFocus />
-      </Field>
-    </FormDialog>
-  );
-}
-
 export function DeclarationDocuments({ declaration }: { declaration: DeclarationDetail }) {
   const { principal } = useSession();
   const { push } = useToasts();
   const documents = useResource<Page<Credential>>(withQuery('/api/v1/credentials', { declarationId: declaration.id, limit: 50 }));
   const [issuing, setIssuing] = useState<CredentialType | null>(null);
-  const [revoking, setRevoking] = useState<Credential | null>(null);
   const { reload } = documents;
   const refresh = useThrottled(() => reload(true), 500);
   useLiveEvents((event) => {
@@ -269,7 +198,7 @@ export function DeclarationDocuments({ declaration }: { declaration: Declaration
     : [];
   const issued = (credential: Credential) => {
     setIssuing(null);
-    push({ kind: 'success', title: `${CREDENTIAL_TYPE_NAMES[credential.type] ?? credential.type} issued`, body: 'Its QR code leads to its public verification page.' });
+    push({ kind: 'success', title: `${credentialName(credential)} issued`, body: 'Its QR code leads to its public verification page.' });
     reload(true);
   };
 
@@ -292,50 +221,10 @@ export function DeclarationDocuments({ declaration }: { declaration: Declaration
       {documents.error ? <ErrorMessage error={documents.error} title="The documents could not be read" /> : null}
       {documents.loading && !documents.data ? <Loading label="Loading documents…" /> : null}
       {documents.data && items.length === 0 ? <Empty>No document has been issued for this declaration yet.</Empty> : null}
-      {items.length > 0 ? (
-        <ul className="document-list" aria-label="Documents">
-          {items.map((credential) => {
-            const name = CREDENTIAL_TYPE_NAMES[credential.type] ?? credential.type;
-            return (
-              <li key={credential.id} className="document" data-credential-id={credential.id} data-verification-url={credential.verificationUrl}>
-                <QrCode credential={credential} />
-                <div className="document-body">
-                  <div className="document-head">
-                    <strong>{name}</strong>{' '}
-                    <Tag tone={credential.status === 'ACTIVE' ? 'good' : 'bad'}>{credential.status === 'ACTIVE' ? 'In force' : 'Revoked'}</Tag>
-                  </div>
-                  <div className="muted small">
-                    Issued {formatShortDateTime(credential.issuedAt)}
-                    {credential.revokedAt ? ` · revoked ${formatShortDateTime(credential.revokedAt)}: ${credential.revocationReason ?? ''}` : ''}
-                  </div>
-                  <div className="small">
-                    <Link to={`/verify/${credential.id}`}>Verification page</Link> <span className="muted mono document-link">{credential.verificationUrl}</span>
-                  </div>
-                  {credential.status === 'ACTIVE' && canRevoke(principal) ? (
-                    <button type="button" className="button button-small button-danger-quiet" aria-label={`Revoke the ${name.toLowerCase()}`} onClick={() => setRevoking(credential)}>
-                      Revoke
-                    </button>
-                  ) : null}
-                </div>
-              </li>
-            );
-          })}
-        </ul>
-      ) : null}
+      {items.length > 0 ? <DocumentList items={items} onChanged={() => reload(true)} /> : null}
 
       {issuing === 'CertificateOfOrigin' ? <CertificateDialog declaration={declaration} onClose={() => setIssuing(null)} onIssued={issued} /> : null}
       {issuing === 'ReleaseNote' ? <ReleaseNoteDialog declaration={declaration} onClose={() => setIssuing(null)} onIssued={issued} /> : null}
-      {revoking ? (
-        <RevokeDialog
-          credential={revoking}
-          onClose={() => setRevoking(null)}
-          onRevoked={(credential) => {
-            setRevoking(null);
-            push({ kind: 'success', title: `${CREDENTIAL_TYPE_NAMES[credential.type] ?? credential.type} revoked` });
-            reload(true);
-          }}
-        />
-      ) : null}
     </Section>
   );
 }

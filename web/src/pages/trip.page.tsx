@@ -1,6 +1,7 @@
 // One trip: its facts, its corridor and track on the map with a replay, and its timeline of device
 // events, alerts and changes of status. A trip under way is read again every 5 seconds (new fixes
 // only) and when an alert about it arrives; officers start, complete or abort it by hand with a note.
+// A completed trip shows its custody record.
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, isAbort, withQuery } from '../api/client.ts';
@@ -16,6 +17,7 @@ import { useLiveEvents, useThrottled } from '../live/live.tsx';
 import { SeverityBadge } from './alerts.page.tsx';
 import { formatDistance, formatSpeed, TripStatusBadge, useGates } from './tracking-parts.tsx';
 import { TripActionDialog, type TripAction } from './trip-dialogs.tsx';
+import { TripDocuments } from './trip-documents.tsx';
 import { TripMap } from './trip-map.tsx';
 
 const REFRESH_MS = 5000;
@@ -206,6 +208,7 @@ export function TripPage() {
         {timeline.loading && !timeline.data ? <Loading label="Loading the timeline…" /> : null}
         {timeline.data ? <TimelineList timeline={timeline.data} /> : null}
       </Section>
+      <TripDocuments trip={t} />
       {action ? (
         <TripActionDialog
           trip={t}

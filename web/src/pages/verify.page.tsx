@@ -14,6 +14,7 @@ import {
   type VerifiableCredential,
   type Verification,
 } from '../api/credential-types.ts';
+import { DEVICE_TYPE_NAMES, type DeviceType } from '../api/tracking-types.ts';
 import { useSessionState } from '../app/session.tsx';
 import { Facts, Loading } from '../components/ui.tsx';
 import { toApiError } from '../lib/form-errors.ts';
@@ -152,6 +153,53 @@ export function CredentialContents({ credential, issuerName }: { credential: Ver
         />
         <h3>Lines</h3>
         <GoodsTable lines={rows(subject.lines)} origin={false} />
+      </>
+    );
+  }
+  if (type === 'TripCustodyRecord') {
+    const trip = fields(subject.trip);
+    const device = fields(trip.device);
+    const track = fields(subject.track);
+    const incidents = rows(subject.incidents);
+    const omitted = text(subject.incidentsOmitted);
+    const gate = (value: unknown) => {
+      const g = fields(value);
+      return text(g.name) ? `${text(g.name)} (${text(g.code)}) · ${zoneText(g.zone) ?? ''}` : null;
+    };
+    return (
+      <>
+        <Facts
+          items={[
+            ...common,
+            ['Trip', text(trip.reference) ? <span className="mono">{text(trip.reference)}</span> : null],
+            ['Container', text(trip.container) ? <span className="mono">{text(trip.container)}</span> : null],
+            ['Sealed by', text(device.id) ? <><span className="mono">{text(device.id)}</span> · {DEVICE_TYPE_NAMES[text(device.type) as DeviceType] ?? humanize(text(device.type) ?? '')}</> : null],
+            ['Declaration', reference ? <><span className="mono">{reference}</span> · {humanize(text(declaration.declarationType) ?? '')}</> : null],
+            ['Enterprise', partyText(subject.enterprise)],
+            ['From', gate(subject.origin)],
+            ['To', gate(subject.destination)],
+            ['Departed', formatDateTime(text(subject.departedAt))],
+            ['Arrived', formatDateTime(text(subject.arrivedAt))],
+            ['Completion', subject.completion === 'CONFIRMED_BY_OFFICER' ? 'Confirmed by a customs officer' : 'Seal opened at the destination gate'],
+            ...(text(subject.officerNote) ? ([["Officer's note", text(subject.officerNote)]] as Array<[string, ReactNode]>) : []),
+            ['Seal', subject.sealIntact === true ? 'Intact all the way' : subject.sealIntact === false ? <strong>Not intact: tampered with or opened on the way</strong> : null],
+            ['Track', text(track.positions) ? `${text(track.positions)} positions, ${(Number(track.distanceMeters) / 1000).toFixed(1)} km` : null],
+            ['Track digest (SHA-256)', text(track.sha256) ? <span className="mono small">{text(track.sha256)}</span> : null],
+          ]}
+        />
+        <h3>Incidents on the way</h3>
+        {incidents.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul aria-label="Incidents">
+            {incidents.map((incident, index) => (
+              <li key={index}>
+                {humanize(text(incident.kind) ?? '')} · {humanize(text(incident.severity) ?? '')} · {formatDateTime(text(incident.at))}
+              </li>
+            ))}
+            {omitted ? <li className="muted">and {omitted} more</li> : null}
+          </ul>
+        )}
       </>
     );
   }
