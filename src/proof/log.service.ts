@@ -250,21 +250,21 @@ export function createLogService(deps: LogDeps) {
       );
       const tree = CompactRange.empty();
       let broken: { leafIndex: number; problem: NonNullable<AuditReport['problem']> } | null = null;
-      let next = repo.leafRange(db, 0, Math.min(size, AUDIT_BATCH));
+      let next = repo.leafHashRange(db, 0, Math.min(size, AUDIT_BATCH));
       for (let from = 0; from < size && !broken; from += AUDIT_BATCH) {
         const rows = await next;
-        if (from + AUDIT_BATCH < size) next = repo.leafRange(db, from + AUDIT_BATCH, Math.min(size, from + 2 * AUDIT_BATCH));
+        if (from + AUDIT_BATCH < size) next = repo.leafHashRange(db, from + AUDIT_BATCH, Math.min(size, from + 2 * AUDIT_BATCH));
         for (const row of rows) {
           const leafIndex = Number(row.leaf_index);
           if (leafIndex !== tree.size) break;
-          const hash = leafHash(Buffer.from(row.leaf, 'utf8'));
-          if (!hashesEqual(hash, row.leaf_hash)) {
-            const { kind = null, id = null } = parseLeaf(row.leaf) ?? {};
+          if (!row.intact) {
+            const [changed] = await repo.leafRange(db, leafIndex, leafIndex + 1);
+            const { kind = null, id = null } = parseLeaf(changed?.leaf ?? '') ?? {};
             const what = kind && id ? ` (${kind} ${id})` : '';
             broken = { leafIndex, problem: { leafIndex, kind, subjectId: id, message: `leaf ${leafIndex}${what} was changed in the log`, fields: [] } };
             break;
           }
-          tree.append(hash);
+          tree.append(row.leaf_hash);
         }
         if (!broken && tree.size < Math.min(size, from + AUDIT_BATCH)) {
           broken = { leafIndex: tree.size, problem: { leafIndex: tree.size, kind: null, subjectId: null, message: `leaf ${tree.size} is missing from the log`, fields: [] } };
