@@ -10,7 +10,7 @@ import { createRegistryService, type RegistryService } from './registry/registry
 import { createDeclarationService } from './declarations/declaration.service.ts';
 import { createBooksService } from './books/books.service.ts';
 import { createBookControlService } from './books/reconciliation.context.ts';
-import { combineHooks } from './declarations/declaration.hooks.ts';
+import { combineHooks, type DeclarationHooks } from './declarations/declaration.hooks.ts';
 import { createDutiesService } from './duties/duties.service.ts';
 import { createAnalyticsService } from './analytics/analytics.service.ts';
 import { createLiveService } from './live/live.service.ts';
@@ -37,6 +37,8 @@ export interface DeclarationStackDeps {
   risk?: RiskService;
   /** Where scan images are kept; inspections refuse uploads without it. */
   objects?: ObjectStore;
+  /** What other capabilities do at a declaration's steps (the documents issued for it). */
+  hooks?: Partial<DeclarationHooks>;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface DeclarationStackDeps {
  * and passes with it.
  */
 export function createDeclarationStack(deps: DeclarationStackDeps) {
-  const { db, clock, reference, registry, random, risk, objects } = deps;
+  const { db, clock, reference, registry, random, risk, objects, hooks } = deps;
   const books = createBooksService({ db, clock, registry });
   const alerts = createAlertsService({ db, clock });
   // The gate completes a declaration when its last goods pass, through the declaration service built below.
@@ -68,7 +70,7 @@ export function createDeclarationStack(deps: DeclarationStackDeps) {
     clock,
     reference,
     registry,
-    hooks: combineHooks(books.hooks, duties.hooks, gates.hooks, inspections.hooks),
+    hooks: combineHooks(books.hooks, duties.hooks, gates.hooks, inspections.hooks, hooks ?? {}),
     ...(random ? { random } : {}),
     ...(risk ? { assessor: risk.assessor } : {}),
   });
@@ -89,13 +91,17 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     tariff: { schedule: (handle) => duties.schedule(handle), resolve: (handle, hsCode, tariffCode) => duties.resolve(handle, hsCode, tariffCode) },
   });
   const objects = createObjectStore(config.objectDir);
-  const { books, duties, declarations, bookControl, alerts, gates, inspections } = createDeclarationStack({ db, clock, reference, registry, risk, objects });
+  // A cancelled declaration's documents are revoked by the credentials service, built below from the declarations.
+  const documents: Partial<DeclarationHooks> = { withdrawn: (tx, declaration, at) => credentials.hooks.withdrawn(tx, declaration, at) };
+  const { books, duties, declarations, bookControl, alerts, gates, inspections } = createDeclarationStack({ db, clock, reference, registry, risk, objects, hooks: documents });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });
   // Signs the transparency log's checkpoints and the credentials Cordon issues.
   const signingKey = await loadSigningKey(db, config.signingKeyPem);
   // Cargo tracking: the telemetry ingest (fed by MQTT and HTTP) and the trips' service.
   const tracking = createTracking({ db, clock, alerts });
+  // Trips' custody records read the trips through the tracking service.
+  const credentials = createCredentialsService({ db, clock, publicUrl: config.publicUrl, signingKey, reference, registry, declarations, trips: tracking.service });
   return {
     config,
     db,
@@ -117,8 +123,7 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     signingKey,
     log: createLogService({ db, clock, signingKey, origin: config.logOrigin }),
     feeds: createFeedsService({ db, clock, signingKey, publicUrl: config.publicUrl }),
-    // Trips' custody records read the trips through the tracking service.
-    credentials: createCredentialsService({ db, clock, publicUrl: config.publicUrl, signingKey, reference, registry, declarations, trips: tracking.service }),
+    credentials,
     tracking,
   };
 }

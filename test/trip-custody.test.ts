@@ -2,7 +2,8 @@
 // at the destination gate gets its record from Cordon by itself; the record says what the telemetry
 // said (the gates, the times, the seal, the incidents) and carries the digest of the track that
 // anyone given the track can recompute; it verifies publicly, is refused before the trip completes
-// or to whoever may not see the trip, and is issued once per trip.
+// or to whoever may not see the trip, and is issued once per trip. A declaration customs cancels
+// after its release has its own documents revoked by Cordon; its trips' custody records stay.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from './support/test-app.ts';
@@ -210,5 +211,28 @@ describe('trip custody records', () => {
         ['TripCustodyRecord', second.id, 'ACTIVE'],
       ].sort(),
     );
+  });
+
+  it("revokes a released declaration's own documents when customs cancels it, and keeps its trips' custody records", async () => {
+    const t0 = clock.ms;
+    const trip = await planTrip(t, w, t0);
+    await travel(trip, t0);
+    await t.ctx.credentials.issuePendingCustodyRecords();
+    const note = await trader.post('/api/v1/credentials/release-notes', { declarationId: trip.declarationId });
+    expectStatus(note, 201);
+
+    expectStatus(await trader.post(`/api/v1/declarations/${trip.declarationId}/cancellation`, { reason: 'goods sold on' }), 409);
+    const cancelled = await officer.post(`/api/v1/declarations/${trip.declarationId}/cancellation`, { reason: 'Release granted on a forged invoice' });
+    expectStatus(cancelled, 200);
+    expect(cancelled.body.state).toBe('CANCELLED');
+
+    const documents = (await trader.get(`/api/v1/credentials?declarationId=${trip.declarationId}`)).body.items as Array<{ id: string; type: string; status: string; revokedBy: string | null; revocationReason: string | null }>;
+    const byType = Object.fromEntries(documents.map((item) => [item.type, item]));
+    expect(byType.ReleaseNote).toMatchObject({ status: 'REVOKED', revokedBy: null, revocationReason: `Declaration ${cancelled.body.reference} was cancelled` });
+    expect(byType.TripCustodyRecord).toMatchObject({ status: 'ACTIVE' });
+    const verdict = (await t.anonymous.post('/api/v1/public/credentials/verification', { token: note.body.token })).body;
+    expect(verdict.verdict).toBe('REVOKED');
+    const [entry] = await t.ctx.db.query<{ record: Record<string, unknown> }>(`SELECT record FROM log_entries WHERE kind = 'credential.revoked' AND subject_id = $1`, [note.body.id]);
+    expect(entry?.record).toMatchObject({ by: null, reason: `Declaration ${cancelled.body.reference} was cancelled` });
   });
 });

@@ -1,6 +1,7 @@
 // SQL of CCTV evidence: cameras, snapshot metadata, holds, the coverage policy, the gaps already
 // reported, and the two heavy reads: coverage gaps per area and the snapshots due for deletion.
 import type { Db } from '../platform/db/db.ts';
+import { whereBuilder } from '../platform/db/where.ts';
 import type { Severity } from '../alerts/alerts.schemas.ts';
 import type { AreaKind, GoodsClass } from './cctv.schemas.ts';
 
@@ -124,25 +125,6 @@ const POLICY_COLUMNS =
 
 /** Snapshots a customs hold keeps: of the held camera, captured within the held period. */
 const HELD = `EXISTS (SELECT 1 FROM cctv_holds h WHERE h.camera_id = s.camera_id AND s.captured_at BETWEEN h.held_from AND h.held_to)`;
-
-/** Builds `WHERE` clauses with numbered parameters. */
-function whereBuilder() {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  return {
-    where,
-    params,
-    add(clause: string, ...values: unknown[]) {
-      let text = clause;
-      for (const value of values) {
-        params.push(value);
-        text = text.replace('?', `$${params.length}`);
-      }
-      where.push(text);
-    },
-    sql: () => (where.length ? `WHERE ${where.join(' AND ')}` : ''),
-  };
-}
 
 export const cctvRepository = {
   async findCamera(db: Db, id: string, forUpdate = false): Promise<CameraRow | undefined> {

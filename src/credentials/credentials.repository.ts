@@ -20,6 +20,7 @@ export interface CredentialRow extends Record<string, unknown> {
   issued_at: Date;
   issued_by: string | null;
   revoked_at: Date | null;
+  /** Null when Cordon revoked it by itself (its declaration cancelled). */
   revoked_by: string | null;
   revocation_reason: string | null;
 }
@@ -164,7 +165,12 @@ export const credentialsRepository = {
     );
   },
 
-  async revoke(db: Db, id: string, by: string, reason: string, at: Date): Promise<void> {
+  /** The declaration's own documents in force (not its trips' custody records), locked. */
+  async inForceForDeclaration(db: Db, declarationId: string): Promise<CredentialRow[]> {
+    return db.query<CredentialRow>(`${SELECT} WHERE c.declaration_id = $1 AND c.trip_id IS NULL AND c.revoked_at IS NULL ORDER BY c.issued_at, c.id FOR UPDATE OF c`, [declarationId]);
+  },
+
+  async revoke(db: Db, id: string, by: string | null, reason: string, at: Date): Promise<void> {
     const revoked = await db.query(`UPDATE credentials SET revoked_at = $2, revoked_by = $3, revocation_reason = $4 WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id, at, by, reason]);
     if (revoked.length > 0) await recordLeaves(db, 'credential.revoked', [id]);
   },

@@ -16,6 +16,7 @@ import type { SigningKey } from '../platform/keys/signing-key.ts';
 import type { ReferenceData } from '../reference/reference.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
 import type { DeclarationService } from '../declarations/declaration.service.ts';
+import type { DeclarationHooks, DeclarationSnapshot } from '../declarations/declaration.hooks.ts';
 import { bitstringWith, encodeStatusList } from './bitstring-status-list.ts';
 import { CREDENTIAL_KINDS, publishedSchema, schemaUrl, schemaViolations, type CredentialInputs, type CredentialType } from './credential-kinds.ts';
 import { CREDENTIALS_V2_CONTEXT, type CredentialKind, type DeclarationFacts } from './credential.model.ts';
@@ -272,6 +273,25 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     return issue(tx, principal, 'TripCustodyRecord', { declarationId: trip.declarationId, tripId: trip.tripId, path: '/tripId' }, trip);
   }
 
+  /** Revokes a locked row in force: its bit set in the list signed again, the change recorded and announced. */
+  async function revokeRow(tx: Db, row: CredentialRow, by: string | null, reason: string, at: Date): Promise<void> {
+    // Locked before the change: a revocation of another entry of the list waits, then signs with both bits.
+    const list = await repo.lockStatusList(tx, row.status_list_id);
+    if (!list) throw new AppError('INTERNAL', `Status list ${row.status_list_id} is missing`);
+    await repo.revoke(tx, row.id, by, reason, at);
+    await signStatusList(tx, list, at);
+    await appendEvent(tx, {
+      type: 'credential.revoked',
+      aggregateType: 'credential',
+      aggregateId: row.id,
+      zoneId: row.zone_id,
+      enterpriseId: row.enterprise_id,
+      actorId: by,
+      payload: { credentialType: row.type, declarationId: row.declaration_id, reference: row.declaration_reference, ...(row.trip_id ? { tripId: row.trip_id } : {}) },
+      at,
+    });
+  }
+
   function issuerOf(result: CredentialVerification, name: string | null): Verification['issuer'] {
     return result.issuer === null ? null : { id: result.issuer, name: result.issuer === did ? name : null };
   }
@@ -345,24 +365,22 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       if (row.revoked_at) {
         throw new AppError('CONFLICT', 'The credential is already revoked', [{ path: '/reason', message: `revoked at ${row.revoked_at.toISOString()}` }]);
       }
-      // Locked before the change: a revocation of another entry of the list waits, then signs with both bits.
-      const list = await repo.lockStatusList(tx, row.status_list_id);
-      if (!list) throw new AppError('INTERNAL', `Status list ${row.status_list_id} is missing`);
-      const at = clock.now();
-      await repo.revoke(tx, row.id, principal.id, reason.trim(), at);
-      await signStatusList(tx, list, at);
-      await appendEvent(tx, {
-        type: 'credential.revoked',
-        aggregateType: 'credential',
-        aggregateId: row.id,
-        zoneId: row.zone_id,
-        enterpriseId: row.enterprise_id,
-        actorId: principal.id,
-        payload: { credentialType: row.type, declarationId: row.declaration_id, reference: row.declaration_reference },
-        at,
-      });
+      await revokeRow(tx, row, actorIdOf(principal), reason.trim(), clock.now());
       return present((await repo.get(tx, row.id)) as CredentialRow);
     },
+
+    /**
+     * Declaration hooks: a declaration withdrawn after its release (cancelled by customs) takes back
+     * what its documents said, so they are revoked by Cordon in the same transaction. Its trips'
+     * custody records stay in force: the goods did travel as they say.
+     */
+    hooks: {
+      async withdrawn(tx: Db, declaration: DeclarationSnapshot, at: Date): Promise<void> {
+        for (const row of await repo.inForceForDeclaration(tx, declaration.id)) {
+          await revokeRow(tx, row, null, `Declaration ${declaration.reference} was cancelled`, at);
+        }
+      },
+    } satisfies Partial<DeclarationHooks>,
 
     // --- public ------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 // multi-row statement per table per flush), the live view, tracks, timelines, drop counts, the
 // settings and the retention of positions.
 import type { Db } from '../platform/db/db.ts';
+import { whereBuilder } from '../platform/db/where.ts';
 import { recordLeaves } from '../proof/leaves.ts';
 import type { DropReason } from './filters.ts';
 import type { Corridor } from './geo.ts';
@@ -285,25 +286,6 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 /** Degrees as stored: integers of 10^-7 degree (about a centimetre). */
 const e7 = (degrees: number) => Math.round(degrees * 1e7);
 const smallint = (value: number | null, scale = 1) => (value === null ? null : Math.min(32_767, Math.max(0, Math.round(value * scale))));
-
-/** A WHERE clause built from optional parts, with numbered parameters. */
-function whereBuilder() {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  return {
-    where,
-    params,
-    add(clause: string, ...values: unknown[]) {
-      let text = clause;
-      for (const value of values) {
-        params.push(value);
-        text = text.replace('?', `$${params.length}`);
-      }
-      where.push(text);
-    },
-    sql: () => (where.length ? `WHERE ${where.join(' AND ')}` : ''),
-  };
-}
 
 export interface Scope {
   /** Set for enterprise users: only that enterprise's records. */
