@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type ApiClient, type TestApp } from './support/test-app.ts';
 import { createUser } from './support/factories.ts';
+import { presentLiveEvent } from '../src/live/live.events.ts';
+import type { Principal } from '../src/platform/auth/principal.ts';
+import { readEvents } from '../src/platform/events/outbox.ts';
 import {
   along,
   buildWorld,
@@ -121,6 +124,20 @@ describe('trip custody records', () => {
     expect(entry?.record).toMatchObject({ trip: trip.id, type: 'TripCustodyRecord' });
     const kept = (await t.admin.post('/api/v1/transparency/checkpoints')).body;
     expect((await t.admin.post('/api/v1/transparency/audit', { checkpoint: kept.note })).body).toMatchObject({ ok: true, problem: null });
+
+    // The live stream tells the trader what happened, and only the trader's own enterprise.
+    const events = (await readEvents(t.ctx.db, 0, 100_000)).filter((stored) => stored.aggregateId === trip.id || stored.aggregateId === record?.id);
+    const traderOf = (enterpriseId: string): Principal => ({ kind: 'user', id: 'x', name: 'x', role: 'enterprise_user', enterpriseId, zoneIds: null, scopes: [] });
+    const seen = events.map((stored) => presentLiveEvent(traderOf(w.e1), stored));
+    expect(seen.map((live) => [live?.type, live?.data.status ?? live?.data.credentialType])).toEqual([
+      ['trip.planned', 'PLANNED'],
+      ['trip.started', 'ACTIVE'],
+      ['trip.completed', 'COMPLETED'],
+      ['credential.issued', 'TripCustodyRecord'],
+    ]);
+    expect(seen.at(-1)?.data).toEqual({ credentialType: 'TripCustodyRecord', declarationId: trip.declarationId, reference: expect.any(String), tripId: trip.id });
+    expect(seen[2]?.data).toMatchObject({ reference: trip.reference, containerNumber: completed.containerNumber, deviceId: trip.device.deviceId });
+    expect(events.map((stored) => presentLiveEvent(traderOf(w.e2), stored))).toEqual(events.map(() => null));
 
     // Once per trip: the next run issues nothing for it, and an officer is told it is in force.
     await t.ctx.credentials.issuePendingCustodyRecords();

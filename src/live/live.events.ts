@@ -83,6 +83,9 @@ function dataOf(viewer: Principal, event: StoredEvent): Picked {
   if (event.type.startsWith('camera.')) return pick(p, ['code', 'name', 'areaKind', 'version']);
   if (event.type === 'cctv.retention_applied') return pick(p, ['deleted', 'kept', 'retentionDays', 'cutoff']);
   if (event.type === 'cctv.hold_placed') return pick(p, ['cameraId', 'from', 'to', 'snapshotsHeld']);
+  if (event.type.startsWith('trip.')) return pick(p, ['reference', 'declarationId', 'status', 'gateId', 'deviceId', 'containerNumber', 'note']);
+  if (event.type.startsWith('device.')) return pick(p, ['deviceId', 'type', 'status'], { type: 'deviceType' });
+  if (event.type.startsWith('credential.')) return pick(p, ['credentialType', 'declarationId', 'reference', 'tripId']);
   return {};
 }
 
