@@ -12,6 +12,7 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Field, fieldId } from '../components/field.tsx';
 import { FormDialog } from '../components/form-dialog.tsx';
 import { useToasts } from '../components/toasts.tsx';
+import { ReasonDialog } from '../components/reason-dialog.tsx';
 import { Empty, ErrorMessage, Loading, Section, Tag } from '../components/ui.tsx';
 import { addDecimals, compareDecimal, isDecimal, subtractDecimal } from '../lib/decimal.ts';
 import { errorsByPath, toApiError } from '../lib/form-errors.ts';
@@ -213,40 +214,18 @@ function IssuePassDialog({ declaration, passes, onClose, onIssued }: { declarati
 }
 
 function CancelPassDialog({ pass, onClose, onCancelled }: { pass: GatePass; onClose: () => void; onCancelled: (pass: GatePass) => void }) {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [key] = useState(newIdempotencyKey);
-  const errors = error ? errorsByPath(error.details) : {};
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const cancelled = await api<GatePass>(`/api/v1/gate-passes/${pass.id}/cancellation`, { method: 'POST', body: { reason: reason.trim() }, idempotencyKey: key });
-      setBusy(false);
-      onCancelled(cancelled);
-    } catch (caught) {
-      setError(toApiError(caught));
-      setBusy(false);
-    }
-  };
   return (
-    <FormDialog
-      open
+    <ReasonDialog
       title={`Cancel gate pass ${pass.number}?`}
       description="The gate no longer opens for it. Its goods can go on another pass."
       submitLabel="Cancel pass"
       cancelLabel="Back"
-      danger
-      busy={busy}
-      onSubmit={() => void submit()}
+      refusedTitle="The pass was not cancelled"
+      maxLength={1000}
+      send={(reason, idempotencyKey) => api<GatePass>(`/api/v1/gate-passes/${pass.id}/cancellation`, { method: 'POST', body: { reason }, idempotencyKey })}
+      onDone={onCancelled}
       onClose={onClose}
-    >
-      {error ? <ErrorSummary error={error} title="The pass was not cancelled" describe={() => 'Reason'} /> : null}
-      <Field path="/reason" label="Reason" error={errors['/reason']} required>
-        <textarea rows={3} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} autoFocus />
-      </Field>
-    </FormDialog>
+    />
   );
 }
 

@@ -10,6 +10,7 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Field } from '../components/field.tsx';
 import { FormDialog } from '../components/form-dialog.tsx';
 import { useToasts } from '../components/toasts.tsx';
+import { ReasonDialog } from '../components/reason-dialog.tsx';
 import { Empty, ErrorMessage, Loading, PageHeader, Tag } from '../components/ui.tsx';
 import { errorsByPath, toApiError } from '../lib/form-errors.ts';
 import { formatDate, formatDateTime, formatShortDateTime, humanize } from '../lib/format.ts';
@@ -94,37 +95,18 @@ function RegisterDialog({ onClose, onDone }: { onClose: () => void; onDone: (dev
 }
 
 function RetireDialog({ device, onClose, onDone }: { device: TrackingDevice; onClose: () => void; onDone: (device: TrackingDevice) => void }) {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [key] = useState(newIdempotencyKey);
-  const errors = error ? errorsByPath(error.details) : {};
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await api<TrackingDevice>(`/api/v1/devices/${device.id}/retirement`, { method: 'POST', body: { reason: reason.trim() }, idempotencyKey: key }));
-    } catch (caught) {
-      setError(toApiError(caught));
-      setBusy(false);
-    }
-  };
   return (
-    <FormDialog
-      open
-      danger
+    <ReasonDialog
       title={`Retire ${device.deviceId}`}
       description="A retired device can no longer be bound to a trip; its trips and history stay. A device with a trip under way cannot be retired."
       submitLabel="Retire device"
-      busy={busy}
-      onSubmit={() => void submit()}
+      refusedTitle="The device was not retired"
+      hint="Lost, broken, used up (an e-seal is used once). Kept with the device."
+      maxLength={2000}
+      send={(reason, idempotencyKey) => api<TrackingDevice>(`/api/v1/devices/${device.id}/retirement`, { method: 'POST', body: { reason }, idempotencyKey })}
+      onDone={onDone}
       onClose={onClose}
-    >
-      {error ? <ErrorSummary error={error} title="The device was not retired" describe={() => 'Reason'} /> : null}
-      <Field path="/reason" label="Reason" error={errors['/reason']} hint="Lost, broken, used up (an e-seal is used once). Kept with the device." required>
-        <textarea rows={3} value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} autoFocus />
-      </Field>
-    </FormDialog>
+    />
   );
 }
 

@@ -3,16 +3,13 @@
 // in force, and for officers the revocation of one that no longer holds.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, fetchBlob, isAbort, newIdempotencyKey } from '../api/client.ts';
+import { api, fetchBlob, isAbort } from '../api/client.ts';
 import { CREDENTIAL_TYPE_NAMES, type Credential } from '../api/credential-types.ts';
 import type { Principal } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
-import { ErrorSummary } from '../components/error-summary.tsx';
-import { Field } from '../components/field.tsx';
-import { FormDialog } from '../components/form-dialog.tsx';
+import { ReasonDialog } from '../components/reason-dialog.tsx';
 import { useToasts } from '../components/toasts.tsx';
 import { Tag } from '../components/ui.tsx';
-import { errorsByPath, toApiError } from '../lib/form-errors.ts';
 import { formatShortDateTime } from '../lib/format.ts';
 
 export const credentialName = (credential: Pick<Credential, 'type'>) => CREDENTIAL_TYPE_NAMES[credential.type] ?? credential.type;
@@ -48,41 +45,18 @@ function QrCode({ credential }: { credential: Credential }) {
 }
 
 function RevokeDialog({ credential, onClose, onRevoked }: { credential: Credential; onClose: () => void; onRevoked: (credential: Credential) => void }) {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [key] = useState(newIdempotencyKey);
-  const errors = error ? errorsByPath(error.details) : {};
-  const name = credentialName(credential);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const revoked = await api<Credential>(`/api/v1/credentials/${credential.id}/revocation`, { method: 'POST', body: { reason: reason.trim() }, idempotencyKey: key });
-      setBusy(false);
-      onRevoked(revoked);
-    } catch (caught) {
-      setError(toApiError(caught));
-      setBusy(false);
-    }
-  };
   return (
-    <FormDialog
-      open
-      title={`Revoke the ${name.toLowerCase()}?`}
+    <ReasonDialog
+      title={`Revoke the ${credentialName(credential).toLowerCase()}?`}
       description="Whoever checks it from now on is told it was revoked. This cannot be undone; a new document can be issued."
       submitLabel="Revoke"
       cancelLabel="Back"
-      danger
-      busy={busy}
-      onSubmit={() => void submit()}
+      refusedTitle="The document was not revoked"
+      maxLength={1000}
+      send={(reason, idempotencyKey) => api<Credential>(`/api/v1/credentials/${credential.id}/revocation`, { method: 'POST', body: { reason }, idempotencyKey })}
+      onDone={onRevoked}
       onClose={onClose}
-    >
-      {error ? <ErrorSummary error={error} title="The document was not revoked" describe={() => 'Reason'} /> : null}
-      <Field path="/reason" label="Reason" error={errors['/reason']} required>
-        <textarea rows={3} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} autoFocus />
-      </Field>
-    </FormDialog>
+    />
   );
 }
 

@@ -1,15 +1,11 @@
 // What the gate desk and a passage's own page both show of a passage: its status, why it was held
 // in words, what the readers saw against what its gate pass allows, and the override an officer
 // gives a held truck with a reason.
-import { useState } from 'react';
-import { api, newIdempotencyKey, type ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import { HOLD_REASON_NAMES, type GatePassage, type PassageStatus } from '../api/gate-types.ts';
-import { ErrorSummary } from '../components/error-summary.tsx';
-import { Field } from '../components/field.tsx';
-import { FormDialog } from '../components/form-dialog.tsx';
+import { ReasonDialog } from '../components/reason-dialog.tsx';
 import { Tag } from '../components/ui.tsx';
 import { compareDecimal, subtractDecimal } from '../lib/decimal.ts';
-import { errorsByPath, toApiError } from '../lib/form-errors.ts';
 import { formatDecimal, formatTime, humanize } from '../lib/format.ts';
 import { markOwnAction } from '../live/live.tsx';
 
@@ -164,29 +160,8 @@ export function passageTitle(passage: GatePassage): string {
 
 /** Lets a held truck through, with the reason kept on the passage. */
 export function OverrideDialog({ passage, onClose, onDone }: { passage: GatePassage; onClose: () => void; onDone: (passage: GatePassage) => void }) {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [key] = useState(newIdempotencyKey);
-  const errors = error ? errorsByPath(error.details) : {};
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      markOwnAction(passage.id);
-      const done = await api<GatePassage>(`/api/v1/gate-passages/${passage.id}/override`, { method: 'POST', body: { reason: reason.trim() }, idempotencyKey: key });
-      setBusy(false);
-      onDone(done);
-    } catch (caught) {
-      setError(toApiError(caught));
-      setBusy(false);
-    }
-  };
-
   return (
-    <FormDialog
-      open
+    <ReasonDialog
       title={`Let the truck through: ${passageTitle(passage)}`}
       description={
         <>
@@ -195,15 +170,15 @@ export function OverrideDialog({ passage, onClose, onDone }: { passage: GatePass
         </>
       }
       submitLabel="Override and open"
-      danger
-      busy={busy}
-      onSubmit={() => void submit()}
+      refusedTitle="The gate was not opened"
+      hint="What you checked, e.g. “Seal number misread; checked by hand”."
+      maxLength={1000}
+      send={(reason, idempotencyKey) => {
+        markOwnAction(passage.id);
+        return api<GatePassage>(`/api/v1/gate-passages/${passage.id}/override`, { method: 'POST', body: { reason }, idempotencyKey });
+      }}
+      onDone={onDone}
       onClose={onClose}
-    >
-      {error ? <ErrorSummary error={error} title="The gate was not opened" describe={() => 'Reason'} /> : null}
-      <Field path="/reason" label="Reason" error={errors['/reason']} hint="What you checked, e.g. “Seal number misread; checked by hand”." required>
-        <textarea rows={3} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} autoFocus />
-      </Field>
-    </FormDialog>
+    />
   );
 }
