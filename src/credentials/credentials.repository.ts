@@ -1,4 +1,4 @@
-// SQL of credentials and their status lists: issue (allocating a list index that is never reused),
+// SQL of credentials and their status lists: issue (allocating a random list index never reused),
 // list within a scope, revoke, and the revoked indexes and signed token of a list. Credential rows
 // are never deleted.
 import type { Db } from '../platform/db/db.ts';
@@ -69,18 +69,40 @@ const SELECT = `SELECT c.*, d.reference AS declaration_reference, t.reference AS
 
 export const credentialsRepository = {
   /**
-   * The next free index of an open revocation list, taken for good. When every list is full, a new
-   * list (the next id, of the same size) is opened and the index taken there.
+   * A free index of an open revocation list, taken for good: a random one (`pick(size)`), so that a
+   * position in the published list says nothing of when or in what order documents were issued (the
+   * Bitstring Status List's herd privacy). The list stays locked until the transaction ends, so no
+   * other issue takes the same index meanwhile; `next_index` counts the indexes taken. When every list
+   * is full, a new list (the next id, of the same size) is opened and the index taken there.
    */
-  async allocateIndex(db: Db): Promise<{ listId: number; index: number }> {
+  async allocateIndex(db: Db, pick: (size: number) => number): Promise<{ listId: number; index: number }> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const taken = await db.query<{ id: number; index: number }>(
-        `UPDATE status_lists SET next_index = next_index + 1
-         WHERE id = (SELECT id FROM status_lists WHERE purpose = 'revocation' AND next_index < size ORDER BY id LIMIT 1 FOR UPDATE)
-         RETURNING id, next_index - 1 AS index`,
+      const [list] = await db.query<{ id: number; size: number }>(
+        `SELECT id, size FROM status_lists WHERE purpose = 'revocation' AND next_index < size ORDER BY id LIMIT 1 FOR UPDATE`,
       );
-      const row = taken[0];
-      if (row) return { listId: Number(row.id), index: Number(row.index) };
+      if (list) {
+        const listId = Number(list.id);
+        const size = Number(list.size);
+        let index: number | null = null;
+        for (let probe = 0; probe < 32 && index === null; probe += 1) {
+          const candidate = pick(size);
+          const taken = await db.query('SELECT 1 FROM credentials WHERE status_list_id = $1 AND status_list_index = $2', [listId, candidate]);
+          if (taken.length === 0) index = candidate;
+        }
+        // A list nearly full: its lowest free index.
+        if (index === null) {
+          const [free] = await db.query<{ index: number }>(
+            `SELECT g AS index FROM generate_series(0, $2::int - 1) g
+             WHERE NOT EXISTS (SELECT 1 FROM credentials WHERE status_list_id = $1 AND status_list_index = g) ORDER BY g LIMIT 1`,
+            [listId, size],
+          );
+          index = free ? Number(free.index) : null;
+        }
+        if (index !== null) {
+          await db.query('UPDATE status_lists SET next_index = next_index + 1 WHERE id = $1', [listId]);
+          return { listId, index };
+        }
+      }
       await db.query(
         `INSERT INTO status_lists (id, purpose, size)
          SELECT COALESCE(MAX(id), 0) + 1, 'revocation', 131072 FROM status_lists

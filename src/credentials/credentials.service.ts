@@ -5,7 +5,7 @@
 // documents, which are issued at once since they only restate the records; a trip's custody record
 // Cordon issues by itself once the trip completes. Verification, of
 // Cordon's own credentials or a partner administration's, is the pure verifyCredential.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
 import { ALL_ROLES, canSeeZone, type Principal, type Role } from '../platform/auth/principal.ts';
@@ -190,7 +190,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     errors.throwIfAny();
 
     // Taking the index locks the open list: issues run one at a time, so the check below sees any other just committed.
-    const { listId, index } = await repo.allocateIndex(tx);
+    const { listId, index } = await repo.allocateIndex(tx, (size) => randomInt(size));
     const inForce = await repo.findInForce(tx, subject, type);
     if (inForce) {
       const of = inForce.trip_reference ? `trip ${inForce.trip_reference}` : facts.reference;

@@ -14,6 +14,7 @@ import { createEnterprise, createUser, createZone } from '../../test/support/fac
 import { declareAndPass, expectStatus, line, setSelectivity, submit } from '../books/books.fixtures.ts';
 import { readEvents } from '../platform/events/outbox.ts';
 import { runVerifyCredential } from './credentials.cli.ts';
+import { credentialsRepository } from './credentials.repository.ts';
 import { buildDidDocument, didWebFromUrl } from './did-web.ts';
 
 const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
@@ -302,7 +303,7 @@ describe('verifiable documents', () => {
       // A new certificate may replace it, on an index of its own.
       const replacement = await officer.post('/api/v1/credentials/certificates-of-origin', { declarationId: declaration.id, importingCountry: 'FR', lines: [{ lineNo: 1, originCriterion: 'CTSH' }] });
       expectStatus(replacement, 201);
-      expect(Number(replacement.body.credential.credentialStatus.statusListIndex)).toBeGreaterThan(index);
+      expect(Number(replacement.body.credential.credentialStatus.statusListIndex)).not.toBe(index);
       expect((await verifyPublicly(replacement.body.token)).verdict).toBe('VALID');
     });
 
@@ -410,6 +411,30 @@ describe('verifiable documents', () => {
       expect(mismatched.body.verdict).toBe('INVALID');
       expect(errorCodes(mismatched.body)).toEqual(['UNKNOWN_ISSUER']);
       expectStatus(await trader1.post('/api/v1/credentials/external-verification', { token, didDocument }), 403);
+    });
+  });
+
+  describe('status list indexes', () => {
+    it('are handed out at random and never twice; asked only for taken ones, the lowest free index is used', async () => {
+      const rows = await t.ctx.db.query<{ status_list_index: number }>('SELECT status_list_index FROM credentials WHERE status_list_id = 1 ORDER BY issued_at, id');
+      const indexes = rows.map((row) => Number(row.status_list_index));
+      expect(indexes.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(indexes).size).toBe(indexes.length);
+      // In order they would be 0, 1, 2, ...; at random all below 100 per document has a chance under 10^-12.
+      expect(Math.max(...indexes)).toBeGreaterThan(100 * indexes.length);
+
+      const taken = new Set(indexes);
+      let lowestFree = 0;
+      while (taken.has(lowestFree)) lowestFree += 1;
+      const rolledBack = new Error('roll back');
+      let allocated: { listId: number; index: number } | null = null;
+      await expect(
+        t.ctx.db.transaction(async (tx) => {
+          allocated = await credentialsRepository.allocateIndex(tx, () => indexes[0] as number);
+          throw rolledBack;
+        }),
+      ).rejects.toBe(rolledBack);
+      expect(allocated).toEqual({ listId: 1, index: lowestFree });
     });
   });
 });
