@@ -5,7 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
-import { type Principal, type Role } from '../platform/auth/principal.ts';
+import { actorIdOf, type Principal, type Role } from '../platform/auth/principal.ts';
 import { AppError, FieldErrors, forbidden, notFound } from '../platform/errors.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
@@ -15,7 +15,7 @@ import { bomRepository as repo, type BomInputRow, type BomRow, type ProcessingLi
 import type { Bom, BomInput, BomListQuery, BookConsumptionQuery } from './bom.schemas.ts';
 import { tallyConsumption, ConsumptionTally, type BomVersion, type ItemRef, type ProcessingLine } from './bom.consumption.ts';
 import { dec, MAX_QUANTITY, quantityText } from './reconciliation.rules.ts';
-import { actorIdOf, type ReconciliationService } from './reconciliation.service.ts';
+import type { ReconciliationService } from './reconciliation.service.ts';
 
 export interface BomDeps {
   db: Db;

@@ -6,7 +6,7 @@
 import { Decimal } from 'decimal.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
-import type { Principal } from '../platform/auth/principal.ts';
+import { actorIdOf, type Principal } from '../platform/auth/principal.ts';
 import { AppError, type ErrorDetail } from '../platform/errors.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { UUID_PATTERN } from '../platform/http/pagination.ts';
@@ -71,7 +71,7 @@ function needsOf(d: DeclarationSnapshot): Need[] {
 }
 
 const dayOf = (at: Date) => at.toISOString().slice(0, 10);
-const actorIdOf = (actor: Principal | null) => (actor && UUID_PATTERN.test(actor.id) ? actor.id : null);
+const actorOf = (actor: Principal | null) => (actor ? actorIdOf(actor) : null);
 
 /** Sums amounts per key: one UPDATE row or reservation per lot (and line). */
 function sumBy<T>(entries: readonly T[], key: (entry: T) => string, amount: (entry: T) => Decimal.Value): Map<string, Decimal> {
@@ -129,7 +129,7 @@ export function createBookHooks(deps: { registry: RegistryService }): Declaratio
       aggregateId: book.id,
       zoneId: book.zoneId,
       enterpriseId: book.enterpriseId,
-      actorId: actorIdOf(actor),
+      actorId: actorOf(actor),
       payload: { declarationId: d.id, reference: d.reference, declarationType: d.type, movements: movements.length, byKind, lotsCreated },
     });
   }

@@ -5,7 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
-import { canSeeRecord, type Principal } from '../platform/auth/principal.ts';
+import { actorIdOf, canSeeRecord, type Principal } from '../platform/auth/principal.ts';
 import { AppError, forbidden, notFound } from '../platform/errors.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
@@ -24,11 +24,6 @@ export interface ReconciliationDeps {
   db: Db;
   clock: Clock;
   registry: RegistryService;
-}
-
-/** The principal's id as a user or key id, or null for internal callers without one. */
-export function actorIdOf(principal: Principal): string | null {
-  return UUID_PATTERN.test(principal.id) ? principal.id : null;
 }
 
 /** The report a reconciliation compares. */

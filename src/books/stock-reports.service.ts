@@ -4,13 +4,13 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
-import { canSeeRecord, type Principal, type Role } from '../platform/auth/principal.ts';
+import { actorIdOf, canSeeRecord, type Principal, type Role } from '../platform/auth/principal.ts';
 import { FieldErrors, forbidden, notFound } from '../platform/errors.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { ReferenceData } from '../reference/reference.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
 import type { Book } from '../registry/registry.schemas.ts';
-import { actorIdOf, type ReconciliationService } from './reconciliation.service.ts';
+import type { ReconciliationService } from './reconciliation.service.ts';
 import { dec, MAX_QUANTITY, quantityText, type CustomsStatus } from './reconciliation.rules.ts';
 import { stockReportRepository as repo, type NewStockReport, type StockReportRow } from './stock-reports.repository.ts';
 import type { StockReportLine } from './stock-reports.schemas.ts';

@@ -8,7 +8,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
-import { ALL_ROLES, canSeeZone, type Principal, type Role } from '../platform/auth/principal.ts';
+import { actorIdOf, ALL_ROLES, canSeeZone, type Principal, type Role } from '../platform/auth/principal.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { AppError, FieldErrors, forbidden, notFound, type ErrorDetail } from '../platform/errors.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
@@ -56,8 +56,6 @@ const CUSTODY_LOOKBACK_MS = 7 * 86_400_000;
 
 /** Cordon itself, issuing custody records when trips complete: it sees every zone, and is recorded as no one. */
 const CORDON_ITSELF: Principal = { kind: 'user', id: 'cordon', name: 'Cordon', role: 'admin', enterpriseId: null, zoneIds: null, scopes: [] };
-const actorIdOf = (principal: Principal): string | null => (UUID_PATTERN.test(principal.id) ? principal.id : null);
-
 /** An ISO time to the second: what the credentials say. */
 const isoSeconds = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

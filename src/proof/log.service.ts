@@ -20,11 +20,17 @@ const AUDIT_BATCH = 20_000;
 /** PostgreSQL's SQLSTATE for text that is not of the type it is cast to (a leaf that is not JSON). */
 const INVALID_TEXT_REPRESENTATION = '22P02';
 
+interface LeafParts {
+  kind?: string;
+  id?: string;
+  record?: Record<string, unknown>;
+}
+
 /** A leaf's parts as written (`{kind, id, record}`), or null for text that is not a JSON object. */
-function parseLeaf(text: string): { kind?: string; id?: string; record?: Record<string, unknown> } | null {
+function parseLeaf(text: string): LeafParts | null {
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed) : null;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : null;
   } catch {
     return null;
   }

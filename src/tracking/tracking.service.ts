@@ -6,7 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
-import { canSeeZone, STAFF_ROLES, type Principal, type Role } from '../platform/auth/principal.ts';
+import { actorIdOf, canSeeZone, STAFF_ROLES, type Principal, type Role } from '../platform/auth/principal.ts';
 import { AppError, FieldErrors, forbidden, notFound } from '../platform/errors.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
@@ -62,8 +62,6 @@ const MAX_WINDOW_DAYS = 30;
 const MAX_DROP_DAYS = 366;
 /** Trips whose positions are deleted per transaction by the retention. */
 const RETENTION_BATCH = 100;
-
-const actorIdOf = (principal: Principal): string | null => (UUID_PATTERN.test(principal.id) ? principal.id : null);
 
 function requireRole(principal: Principal, roles: readonly Role[]): void {
   if (!roles.includes(principal.role)) throw forbidden();

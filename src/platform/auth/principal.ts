@@ -1,5 +1,6 @@
 // Who is calling, and what they may see. Every service receives a Principal and applies its scope:
 // enterprise users see only their own enterprise; zone-scoped staff only their zones.
+import { UUID_PATTERN } from '../http/pagination.ts';
 
 export const ROLES = ['admin', 'customs_officer', 'risk_analyst', 'auditor', 'zone_operator', 'enterprise_user', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,6 +24,11 @@ export interface Principal {
   zoneIds: string[] | null;
   /** API key scopes; users carry none and are limited by role alone. */
   scopes: string[];
+}
+
+/** The principal's id as a user or API key id, recorded as who acted; null for Cordon's own work, which has none. */
+export function actorIdOf(principal: Principal): string | null {
+  return UUID_PATTERN.test(principal.id) ? principal.id : null;
 }
 
 export function canSeeZone(principal: Principal, zoneId: string): boolean {

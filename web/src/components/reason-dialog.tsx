@@ -2,8 +2,9 @@
 // through, retire a device): the dialog asks for the reason, sends it once under one idempotency
 // key however often the button is pressed, and shows the server's refusal at the field.
 import { useState, type ReactNode } from 'react';
-import { ApiError, newIdempotencyKey } from '../api/client.ts';
-import { errorsByPath, toApiError } from '../lib/form-errors.ts';
+import { newIdempotencyKey } from '../api/client.ts';
+import { errorsByPath } from '../lib/form-errors.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 import { ErrorSummary } from './error-summary.tsx';
 import { Field } from './field.tsx';
 import { FormDialog } from './form-dialog.tsx';
@@ -25,22 +26,10 @@ interface Props<T> {
 
 export function ReasonDialog<T>({ title, description, submitLabel, cancelLabel, refusedTitle, hint, maxLength, send, onDone, onClose }: Props<T>) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [key] = useState(newIdempotencyKey);
+  const { busy, error, run } = useSubmit();
   const errors = error ? errorsByPath(error.details) : {};
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await send(reason.trim(), key);
-      setBusy(false);
-      onDone(result);
-    } catch (caught) {
-      setError(toApiError(caught));
-      setBusy(false);
-    }
-  };
+  const submit = () => run(async () => onDone(await send(reason.trim(), key)));
   return (
     <FormDialog
       open

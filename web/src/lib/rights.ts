@@ -25,11 +25,17 @@ export const canWatchGates = has(['admin', 'customs_officer', 'risk_analyst', 'a
 /** Letting a held truck through is a customs decision. */
 export const canOverridePassages = has(['admin', 'customs_officer']);
 
-/** Issuing and cancelling a declaration's gate passes: its own enterprise, officers and admins. */
-export function canIssueGatePasses(principal: Principal, declarationEnterpriseId: string): boolean {
-  if (principal.role === 'enterprise_user') return principal.enterpriseId === declarationEnterpriseId;
+/** The record's own enterprise, officers and admins: who issue a declaration's gate passes and documents, and a trip's. */
+function ownEnterpriseOrOfficer(principal: Principal, enterpriseId: string): boolean {
+  if (principal.role === 'enterprise_user') return principal.enterpriseId === enterpriseId;
   return principal.role === 'admin' || principal.role === 'customs_officer';
 }
+/** Issuing and cancelling a declaration's gate passes (PASS_ISSUERS on the server). */
+export const canIssueGatePasses = ownEnterpriseOrOfficer;
+/** Issuing a declaration's or a trip's documents (CREDENTIAL_ISSUERS, within the caller's own records). */
+export const canIssueDocuments = ownEnterpriseOrOfficer;
+/** Revoking a document that no longer holds: CREDENTIAL_REVOKERS. */
+export const canRevokeDocuments = has(['admin', 'customs_officer']);
 
 /** Inspection tasks, scans and findings: INSPECTION_READERS on the server; never traders or zone operators. */
 export const canReadInspections = has(['admin', 'customs_officer', 'risk_analyst', 'auditor']);

@@ -12,7 +12,7 @@ import {
   type CredentialType,
   type OriginCriterion,
 } from '../api/credential-types.ts';
-import type { DeclarationDetail, Page, Principal } from '../api/types.ts';
+import type { DeclarationDetail, Page } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { Field, fieldId } from '../components/field.tsx';
@@ -20,17 +20,12 @@ import { FormDialog } from '../components/form-dialog.tsx';
 import { useToasts } from '../components/toasts.tsx';
 import { Empty, ErrorMessage, Loading, Section } from '../components/ui.tsx';
 import { errorsByPath, toApiError } from '../lib/form-errors.ts';
+import { canIssueDocuments } from '../lib/rights.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { useLiveEvents, useThrottled } from '../live/live.tsx';
 import { credentialName, DocumentList } from './document-list.tsx';
 
 const RELEASED_STATES = ['RELEASED', 'COMPLETED'];
-
-/** As the server's CREDENTIAL_ISSUERS: the declaring enterprise, officers and admins. */
-function canIssue(principal: Principal, declaration: DeclarationDetail): boolean {
-  if (principal.role === 'enterprise_user') return principal.enterpriseId === declaration.enterpriseId;
-  return principal.role === 'admin' || principal.role === 'customs_officer';
-}
 
 function CertificateDialog({ declaration, onClose, onIssued }: { declaration: DeclarationDetail; onClose: () => void; onIssued: (credential: Credential) => void }) {
   const [importingCountry, setImportingCountry] = useState(declaration.destinationCountry ?? '');
@@ -192,7 +187,7 @@ export function DeclarationDocuments({ declaration }: { declaration: Declaration
   if (!released && documents.data && items.length === 0) return null;
 
   const inForce = (type: CredentialType) => items.some((item) => item.type === type && item.status === 'ACTIVE');
-  const mayIssue = released && canIssue(principal, declaration);
+  const mayIssue = released && canIssueDocuments(principal, declaration.enterpriseId);
   const offered: CredentialType[] = mayIssue
     ? (['ReleaseNote', ...(declaration.type === 'EXPORT' ? (['CertificateOfOrigin'] as const) : [])] as CredentialType[]).filter((type) => !inForce(type))
     : [];

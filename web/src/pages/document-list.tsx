@@ -5,16 +5,14 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, fetchBlob, isAbort } from '../api/client.ts';
 import { CREDENTIAL_TYPE_NAMES, type Credential } from '../api/credential-types.ts';
-import type { Principal } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { ReasonDialog } from '../components/reason-dialog.tsx';
 import { useToasts } from '../components/toasts.tsx';
 import { Tag } from '../components/ui.tsx';
 import { formatShortDateTime } from '../lib/format.ts';
+import { canRevokeDocuments } from '../lib/rights.ts';
 
 export const credentialName = (credential: Pick<Credential, 'type'>) => CREDENTIAL_TYPE_NAMES[credential.type] ?? credential.type;
-
-const canRevoke = (principal: Principal) => principal.role === 'admin' || principal.role === 'customs_officer';
 
 /** The QR code is served behind the bearer token, which an <img> cannot send: fetched, then shown from memory. */
 function QrCode({ credential }: { credential: Credential }) {
@@ -87,7 +85,7 @@ export function DocumentList({ items, label = 'Documents', onChanged }: { items:
                 <div className="small">
                   <Link to={`/verify/${credential.id}`}>Verification page</Link> <span className="muted mono document-link">{credential.verificationUrl}</span>
                 </div>
-                {credential.status === 'ACTIVE' && canRevoke(principal) ? (
+                {credential.status === 'ACTIVE' && canRevokeDocuments(principal) ? (
                   <button type="button" className="button button-small button-danger-quiet" aria-label={`Revoke the ${name.toLowerCase()}`} onClick={() => setRevoking(credential)}>
                     Revoke
                   </button>

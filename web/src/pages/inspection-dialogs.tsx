@@ -33,25 +33,8 @@ import { errorsByPath, toApiError } from '../lib/form-errors.ts';
 import { formatDecimal, formatMoney } from '../lib/format.ts';
 import { sendFile } from '../lib/upload.ts';
 import { fetchAll } from '../lib/use-resource.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 import { markOwnAction } from '../live/live.tsx';
-
-/** Runs a dialog's request: busy while it runs, the server's refusal kept for the form. */
-function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, run };
-}
 
 /** A refusal found before anything is sent, in the server's own shape. */
 const refusal = (message: string, path: string, detail: string) => new ApiError(400, 'VALIDATION_FAILED', message, [{ path, message: detail }]);

@@ -3,7 +3,7 @@
 // a corridor along the straight line between the gates), and an officer's start, completion or
 // abortion of a trip by hand, with the note that goes into its timeline.
 import { useState, type ComponentProps } from 'react';
-import { api, ApiError, newIdempotencyKey, withQuery } from '../api/client.ts';
+import { api, newIdempotencyKey, withQuery } from '../api/client.ts';
 import type { TrackingDevice, Trip, TripInput } from '../api/tracking-types.ts';
 import type { DeclarationDetail, DeclarationSummary, Page, Zone } from '../api/types.ts';
 import { useDirectory } from '../app/session.tsx';
@@ -11,9 +11,10 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Field } from '../components/field.tsx';
 import { FormDialog } from '../components/form-dialog.tsx';
 import { fromDateTimeLocal, toDateTimeLocal } from '../lib/date-input.ts';
-import { errorsByPath, toApiError } from '../lib/form-errors.ts';
+import { errorsByPath } from '../lib/form-errors.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { useDebounced, useResource } from '../lib/use-resource.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 import { markOwnAction } from '../live/live.tsx';
 
 const HOUR = 3_600_000;
@@ -21,23 +22,6 @@ const DEFAULT_WIDTH_METERS = '500';
 
 /** A number as typed, or the text itself when it is none, so that the server names the field. */
 const numberOrText = (text: string): number | string => (/^\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text.trim());
-
-function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
 
 const TRIP_FIELD_NAMES: Record<string, string> = {
   '/declarationId': 'Declaration',

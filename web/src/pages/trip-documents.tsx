@@ -1,30 +1,23 @@
 // The custody record of a trip, on its page: Cordon issues it by itself within seconds of the trip's
 // completion; after a revocation the trader, an officer or an admin issues a new one here.
-import { useState } from 'react';
-import { api, ApiError, newIdempotencyKey, withQuery } from '../api/client.ts';
+import { api, newIdempotencyKey, withQuery } from '../api/client.ts';
 import type { Credential } from '../api/credential-types.ts';
 import type { Trip } from '../api/tracking-types.ts';
-import type { Page, Principal } from '../api/types.ts';
+import type { Page } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { useToasts } from '../components/toasts.tsx';
 import { Empty, ErrorMessage, Loading, Section } from '../components/ui.tsx';
-import { toApiError } from '../lib/form-errors.ts';
+import { canIssueDocuments } from '../lib/rights.ts';
 import { useResource } from '../lib/use-resource.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 import { useLiveEvents, useThrottled } from '../live/live.tsx';
 import { DocumentList } from './document-list.tsx';
-
-/** As the server's CREDENTIAL_ISSUERS: the trip's enterprise, officers and admins. */
-function canIssue(principal: Principal, trip: Trip): boolean {
-  if (principal.role === 'enterprise_user') return principal.enterpriseId === trip.enterpriseId;
-  return principal.role === 'admin' || principal.role === 'customs_officer';
-}
 
 export function TripDocuments({ trip }: { trip: Trip }) {
   const { principal } = useSession();
   const { push } = useToasts();
   const documents = useResource<Page<Credential>>(withQuery('/api/v1/credentials', { tripId: trip.id, limit: 20 }));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useSubmit();
   const { reload } = documents;
   const refresh = useThrottled(() => reload(true), 500);
   useLiveEvents((event) => {
@@ -34,20 +27,14 @@ export function TripDocuments({ trip }: { trip: Trip }) {
   const items = documents.data?.items ?? [];
   const completed = trip.status === 'COMPLETED';
   if (!completed && documents.data && items.length === 0) return null;
-  const mayIssue = completed && canIssue(principal, trip) && documents.data !== null && !items.some((item) => item.status === 'ACTIVE');
+  const mayIssue = completed && canIssueDocuments(principal, trip.enterpriseId) && documents.data !== null && !items.some((item) => item.status === 'ACTIVE');
 
-  const issue = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const issue = () =>
+    run(async () => {
       await api<Credential>('/api/v1/credentials/trip-custody-records', { method: 'POST', body: { tripId: trip.id }, idempotencyKey: newIdempotencyKey() });
       push({ kind: 'success', title: 'Custody record issued', body: 'Its QR code leads to its public verification page.' });
       reload(true);
-    } catch (caught) {
-      setError(toApiError(caught));
-    }
-    setBusy(false);
-  };
+    });
 
   return (
     <Section
