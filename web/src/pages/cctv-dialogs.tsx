@@ -3,7 +3,7 @@
 // of its zone, or the yard), a customs hold on a camera's snapshots of a period, and the coverage
 // policy (intervals by area and by class of goods, retention).
 import { useEffect, useState } from 'react';
-import { api, ApiError, newIdempotencyKey, withQuery } from '../api/client.ts';
+import { api, newIdempotencyKey, withQuery } from '../api/client.ts';
 import { SEVERITIES, type Severity } from '../api/alert-types.ts';
 import { AREA_KIND_NAMES, AREA_KINDS, type AreaKind, type Camera, type CameraFields, type CoveragePolicy, type Hold } from '../api/cctv-types.ts';
 import type { Book, Zone } from '../api/types.ts';
@@ -12,29 +12,13 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Field, fieldId } from '../components/field.tsx';
 import { FormDialog } from '../components/form-dialog.tsx';
 import { fromDateTimeLocal, toDateTimeLocal } from '../lib/date-input.ts';
-import { errorsByPath, toApiError } from '../lib/form-errors.ts';
+import { errorsByPath } from '../lib/form-errors.ts';
 import { humanize } from '../lib/format.ts';
 import { fetchAll } from '../lib/use-resource.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 
 /** A number as typed, or the text itself when it is none, so that the server names the field. */
 const numberOrText = (text: string): number | string => (/^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text.trim());
-
-function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, run };
-}
 
 // --- cameras -------------------------------------------------------------------------------------
 
