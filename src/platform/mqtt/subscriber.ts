@@ -58,9 +58,11 @@ const RECONNECT_PERIOD_MS = 2_000;
 // would make mqtt.js handle one message at a time and wait for each store before reading the next.
 const ACKNOWLEDGED_LATER = new Error('acknowledged once stored');
 
-/** A PUBACK: MQTT 3.1.1 §3.4; MQTT 5 §3.4.2.1 lets a success leave out its reason code and properties. */
-function pubackOf(messageId: number): Buffer {
-  return Buffer.from([0x40, 0x02, messageId >> 8, messageId & 0xff]);
+/** PUBACKs, one after the other: MQTT 3.1.1 §3.4; MQTT 5 §3.4.2.1 lets a success leave out its reason code and properties. */
+function pubacksOf(messageIds: readonly number[]): Buffer {
+  const packets = Buffer.allocUnsafe(messageIds.length * 4);
+  messageIds.forEach((messageId, index) => packets.set([0x40, 0x02, messageId >> 8, messageId & 0xff], index * 4));
+  return packets;
 }
 
 export function startSubscriber(options: SubscriberOptions): Subscriber {
@@ -93,6 +95,33 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     if (!client.stream.destroyed) client.stream.destroy();
   };
 
+  // PUBACKs of the messages stored since the last turn of the event loop, written together: a flush
+  // stores thousands of messages at once, and one socket write each would cost more than storing them.
+  let acks: number[] = [];
+  let acksConnection: MqttClient['stream'] | null = null;
+  let acksScheduled = false;
+  const writeAcks = () => {
+    acksScheduled = false;
+    const connection = acksConnection;
+    const ids = acks;
+    acks = [];
+    // An acknowledgement belongs to the connection the message came on; after a reconnect the broker
+    // sends the message again and this copy's PUBACK would name another message.
+    if (ids.length === 0 || connection === null || client.stream !== connection || !client.connected || connection.destroyed) return;
+    connection.write(pubacksOf(ids));
+  };
+  const acknowledge = (connection: MqttClient['stream'], messageId: number) => {
+    if (connection !== acksConnection) {
+      writeAcks();
+      acksConnection = connection;
+    }
+    acks.push(messageId);
+    if (!acksScheduled) {
+      acksScheduled = true;
+      setImmediate(writeAcks);
+    }
+  };
+
   client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
     if (stopping) {
       // Neither handled nor acknowledged: the broker keeps it for the next start.
@@ -106,9 +135,7 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     /** Whether the handler resolved. */
     const work = handle(topic, payload, { dup: packet.dup === true }).then(
       () => {
-        // An acknowledgement belongs to the connection the message came on; after a reconnect the
-        // broker sends the message again and this copy's PUBACK would name another message.
-        if (qos === 1 && messageId !== undefined && client.stream === connection && client.connected && !connection.destroyed) connection.write(pubackOf(messageId));
+        if (qos === 1 && messageId !== undefined) acknowledge(connection, messageId);
         return true;
       },
       (error: unknown) => {
@@ -161,6 +188,7 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       stopped ??= (async () => {
         stopping = true;
         await Promise.allSettled([...inFlight]);
+        writeAcks();
         await client.endAsync();
       })();
       return stopped;
