@@ -1,0 +1,425 @@
+// Crash safety, shown: Cordon runs on PostgreSQL as an operator runs it (`cordon start`), clients
+// send thousands of writes with idempotency keys (declarations, officers' releases, gate reader
+// events, telemetry over HTTP and over MQTT) and retry whatever is not answered, while the server is
+// killed with SIGKILL at random moments and the broker is restarted. Then every acknowledged write
+// must be there exactly once, the books must balance, every hold must have its alert and every
+// change its outbox event, and the transparency log must audit. Run by `npm run test:chaos`.
+import { randomInt, randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type MqttClient } from 'mqtt';
+import pg from 'pg';
+import { containerCheckDigit } from '../../src/reference/validators.ts';
+import { telemetryTopic } from '../../src/tracking/telemetry.mqtt.ts';
+import { httpClient, login, stringField, type HttpClient, type HttpReply } from '../../bench/support/http-client.ts';
+import { CordonProcess, createDatabase, freePort, MosquittoProcess, sleep } from './processes.ts';
+
+const SERVER_URL = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN_PASSWORD = `chaos-${randomUUID()}`;
+
+const TRUCKS = 1200;
+const CLIENTS = 8;
+const KILLS = 5;
+const TRIPS = 20;
+const BATCHES_PER_TRIP = 40;
+const FIXES_PER_BATCH = 10;
+const MQTT_DEVICES = 10;
+/** Each device reports until the restarts are over, and at least this often. */
+const MQTT_MIN_FIXES_PER_DEVICE = 100;
+/** Fixes a device's track is divided into (it reports fewer). */
+const MQTT_ROUTE_FIXES = 2000;
+
+const container = (prefix: string, n: number) => {
+  const body = `${prefix}${String(n).padStart(6, '0')}`;
+  return `${body}${containerCheckDigit(body)}`;
+};
+/** The first fix of every track: fixed for the run, so a fix sent again is the same fix. */
+const FIRST_FIX_AT = Date.now() - 3_600_000;
+const plate = (n: number) => `CH${String(n).padStart(6, '0')}`;
+
+/** What the clients did: every request sent, every one sent again, and what the server acknowledged. */
+const stats = { sent: 0, retries: 0, acknowledged: 0, serverErrors: 0, kills: 0, brokerRestarts: 0, checked: 0, lost: 0, duplicated: 0 };
+
+/** An answer the client must not retry: the server refused the request for good. */
+class Refused extends Error {
+  override name = 'Refused';
+}
+
+/**
+ * Sends until the server acknowledges with one of `statuses`, as a careful client does: a cut
+ * connection or a server away is retried with the same idempotency key (or reader event id).
+ */
+async function untilAcknowledged(what: string, send: () => Promise<HttpReply>, statuses: readonly number[]): Promise<HttpReply> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    stats.sent += 1;
+    try {
+      const reply = await send();
+      if (statuses.includes(reply.status)) {
+        stats.acknowledged += 1;
+        return reply;
+      }
+      if (reply.status < 500) throw new Refused(`${what} answered ${reply.status}: ${reply.text.slice(0, 1000)}`);
+      stats.serverErrors += 1;
+    } catch (error) {
+      if (error instanceof Refused) throw error;
+      // The connection was refused or cut: the server is down or was killed mid-request.
+    }
+    if (Date.now() > deadline) throw new Error(`${what} was never acknowledged`);
+    stats.retries += 1;
+    await sleep(50 + randomInt(200));
+  }
+}
+
+async function inParallel(count: number, concurrency: number, task: (n: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+describe('chaos: SIGKILL of the server and restarts of the broker', () => {
+  let database: Awaited<ReturnType<typeof createDatabase>>;
+  let broker: MosquittoProcess;
+  let cordon: CordonProcess;
+  let sql: pg.Pool;
+  let admin: HttpClient;
+  let trader: HttpClient;
+  let reader: HttpClient;
+  let telemetry: HttpClient;
+  let zoneId: string;
+  let gateId: string;
+
+  beforeAll(async () => {
+    database = await createDatabase(SERVER_URL, `cordon_chaos_${process.pid}`);
+    broker = await MosquittoProcess.start();
+    cordon = new CordonProcess(await freePort(), {
+      DATABASE_URL: database.url,
+      MQTT_URL: broker.url,
+      MQTT_CLIENT_ID: `cordon-chaos-${process.pid}`,
+      CORDON_DEMO: 'false',
+      CORDON_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CORDON_DATA_DIR: path.join(tmpdir(), `cordon-chaos-${process.pid}`),
+      LOG_LEVEL: 'warn',
+    });
+    await cordon.start();
+    sql = new pg.Pool({ connectionString: database.url, max: 2 });
+
+    admin = await login(cordon.url, 'admin', ADMIN_PASSWORD);
+    const zone = await admin.expect('POST', '/api/v1/zones', {
+      code: 'CHAOS1',
+      name: 'Chaos Free Zone',
+      locode: 'USNYC',
+      zoneType: 'FREE_ZONE',
+      territorialPattern: 1,
+      perimeter: { type: 'Polygon', coordinates: [[[-74.05, 40.66], [-74.0, 40.66], [-74.0, 40.7], [-74.05, 40.7], [-74.05, 40.66]]] },
+    });
+    zoneId = stringField(zone, 'id', 'POST zone');
+    const enterprise = await admin.expect('POST', '/api/v1/enterprises', { identifier: 'USCHAOS0001', name: 'Chaos Trading Inc.', country: 'US', roles: ['TRADER'], zoneIds: [zoneId], aeoStatus: 'NONE' });
+    const enterpriseId = stringField(enterprise, 'id', 'POST enterprise');
+    await admin.expect('POST', '/api/v1/books', { enterpriseId, zoneId, code: 'WH1', kind: 'STORAGE', name: 'Warehouse 1' });
+    const password = `chaos-${randomUUID()}`;
+    await admin.expect('POST', '/api/v1/users', { username: 'chaos-trader', displayName: 'Chaos Trader', role: 'enterprise_user', password, enterpriseId });
+    trader = await login(cordon.url, 'chaos-trader', password);
+    // Every declaration is GREEN and waits for an officer's release: the decisions are part of the load.
+    const current = (await admin.expect('GET', '/api/v1/administration')) as Record<string, unknown>;
+    const { version: _version, updatedAt: _updatedAt, ...settings } = current;
+    await admin.expect('PUT', '/api/v1/administration', {
+      ...settings,
+      selectivity: { ...(current.selectivity as object), randomRedShare: '0', randomYellowShare: '0', autoReleaseGreen: false, rules: [] },
+    });
+    const gate = async (code: string, direction: string, latitude: number, longitude: number) =>
+      stringField(await admin.expect('POST', `/api/v1/zones/${zoneId}/gates`, { code, name: `Gate ${code}`, kind: 'ROAD', direction, latitude, longitude }), 'id', 'POST gate');
+    gateId = await gate('G1', 'BOTH', 40.68, -74.02);
+    const key = async (scope: string) =>
+      stringField(await admin.expect('POST', '/api/v1/api-keys', { name: `Chaos ${scope}`, role: 'zone_operator', zoneIds: [zoneId], scopes: [scope] }), 'key', 'POST api-key');
+    reader = httpClient(cordon.url, await key('gate-events:write'));
+    telemetry = httpClient(cordon.url, await key('telemetry:write'));
+  }, 180_000);
+
+  afterAll(async () => {
+    await sql?.end();
+    await cordon?.stop();
+    await broker?.close();
+    await database?.drop();
+  });
+
+  /** One released declaration whose containers travel under seal on trips between two gates. */
+  async function startTrips(prefix: string, count: number): Promise<Array<{ tripId: string; device: string; route: Array<[number, number]> }>> {
+    const containers = Array.from({ length: count }, (_, k) => container(prefix, k));
+    const declaration = await trader.expect('POST', '/api/v1/declarations', {
+      type: 'ADMISSION',
+      zoneId,
+      currency: 'USD',
+      transport: { mode: 'ROAD', vehiclePlate: `${prefix}1`, containers },
+      lines: [{ hsCode: '851713', description: 'Smartphones', originCountry: 'CN', quantity: '100', unit: 'H87', netMass: '2000', grossMass: '2400', customsValue: '25000.00' }],
+    });
+    const declarationId = stringField(declaration, 'id', 'POST declaration');
+    await admin.expect('POST', `/api/v1/declarations/${declarationId}/decisions`, { action: 'RELEASE' }, { status: 200 });
+    const origin = await admin.expect('POST', `/api/v1/zones/${zoneId}/gates`, { code: `${prefix}O`, name: 'Out', kind: 'ROAD', direction: 'OUT', latitude: 40.665, longitude: -74.045 });
+    const destination = await admin.expect('POST', `/api/v1/zones/${zoneId}/gates`, { code: `${prefix}D`, name: 'In', kind: 'ROAD', direction: 'IN', latitude: 40.695, longitude: -74.005 });
+    const route: Array<[number, number]> = [
+      [-74.045, 40.665],
+      [-74.005, 40.695],
+    ];
+    const trips = [];
+    for (let k = 0; k < count; k++) {
+      const device = `${prefix}-SEAL-${k}`;
+      await admin.expect('POST', '/api/v1/devices', { deviceId: device, type: 'E_SEAL', zoneId });
+      const trip = await admin.expect('POST', '/api/v1/trips', {
+        declarationId,
+        deviceId: device,
+        containerNumber: containers[k],
+        originGateId: stringField(origin, 'id', 'POST gate'),
+        destinationGateId: stringField(destination, 'id', 'POST gate'),
+        corridor: { type: 'route', line: route, widthMeters: 500 },
+        window: { departFrom: new Date(Date.now() - 7_200_000).toISOString(), arriveBy: new Date(Date.now() + 6 * 3_600_000).toISOString() },
+      });
+      const tripId = stringField(trip, 'id', 'POST trip');
+      await admin.expect('POST', `/api/v1/trips/${tripId}/start`, { note: 'Sealed at the out-gate' }, { status: 200 });
+      trips.push({ tripId, device, route });
+    }
+    return trips;
+  }
+
+  /** The i-th of `total` fixes along the route, five seconds apart, the last of them a while ago. */
+  function fixAt(route: Array<[number, number]>, index: number, total: number) {
+    const [from, to] = route as [[number, number], [number, number]];
+    const share = index / total;
+    return {
+      type: 'position',
+      time: new Date(FIRST_FIX_AT + index * 5_000).toISOString(),
+      lat: from[1] + (to[1] - from[1]) * share,
+      lon: from[0] + (to[0] - from[0]) * share,
+      speed: 10,
+      accuracy: 5,
+    };
+  }
+
+  it('loses and duplicates nothing acknowledged when the server is killed at random moments', async () => {
+    const trips = await startTrips('CHKU', TRIPS);
+    const submitted = new Map<number, string>();
+    const decisions = new Map<number, { passageId: string; decision: string }>();
+    let running = true;
+
+    // The killer: SIGKILL at random moments while the clients work, then a restart at once.
+    const killer = (async () => {
+      for (let kill = 0; kill < KILLS && running; kill++) {
+        await sleep(1500 + randomInt(3500));
+        if (!running) break;
+        await cordon.kill();
+        stats.kills += 1;
+        await sleep(randomInt(500));
+        await cordon.start();
+      }
+    })();
+
+    const trucks = inParallel(TRUCKS, CLIENTS, async (n) => {
+      // One truck in ten carries another truck's container: held at the gate, with an alert.
+      const held = n % 10 === 9;
+      const submit = await untilAcknowledged(
+        `submission ${n}`,
+        () =>
+          trader.send(
+            'POST',
+            '/api/v1/declarations',
+            {
+              type: 'ADMISSION',
+              zoneId,
+              currency: 'USD',
+              traderReference: `CHAOS-${n}`,
+              transport: { mode: 'ROAD', vehiclePlate: plate(n), containers: [container('CHAU', n)], seals: [`CS${n}`] },
+              lines: [{ hsCode: '851713', description: 'Smartphones', originCountry: 'CN', quantity: '100', unit: 'H87', netMass: '2000', grossMass: '2400', customsValue: '25000.00' }],
+            },
+            { 'idempotency-key': `chaos-submit-${n}` },
+          ),
+        [201],
+      );
+      const declarationId = stringField(submit.json, 'id', `submission ${n}`);
+      submitted.set(n, declarationId);
+      await untilAcknowledged(`release ${n}`, () => admin.send('POST', `/api/v1/declarations/${declarationId}/decisions`, { action: 'RELEASE' }, { 'idempotency-key': `chaos-release-${n}` }), [200]);
+      const event = await untilAcknowledged(
+        `gate event ${n}`,
+        () =>
+          reader.send('POST', '/api/v1/gate-events', {
+            gateId,
+            lane: 'L1',
+            readerEventId: `chaos-${n}`,
+            at: new Date().toISOString(),
+            plate: { value: plate(n), confidence: 0.98 },
+            containers: [{ number: container('CHAU', held ? n + TRUCKS : n), confidence: 0.96 }],
+            seals: [`CS${n}`],
+            weightKg: '2430',
+          }),
+        [200, 201],
+      );
+      decisions.set(n, { passageId: stringField(event.json, 'id', `gate event ${n}`), decision: stringField(event.json, 'decision', `gate event ${n}`) });
+    });
+
+    const tracks = inParallel(TRIPS, 4, async (k) => {
+      const trip = trips[k] as (typeof trips)[number];
+      const total = BATCHES_PER_TRIP * FIXES_PER_BATCH;
+      for (let batch = 0; batch < BATCHES_PER_TRIP; batch++) {
+        const messages = Array.from({ length: FIXES_PER_BATCH }, (_, i) => fixAt(trip.route, batch * FIXES_PER_BATCH + i, total));
+        await untilAcknowledged(`telemetry ${trip.device}#${batch}`, () => telemetry.send('POST', '/api/v1/telemetry', { deviceId: trip.device, messages }), [202]);
+      }
+    });
+
+    await Promise.all([trucks, tracks]);
+    running = false;
+    await killer;
+    expect(stats.kills).toBeGreaterThanOrEqual(2);
+    expect(stats.serverErrors).toBe(0);
+
+    // Every acknowledged submission is there exactly once, with its trader reference.
+    const declarations = await sql.query<{ trader_reference: string; id: string; n: number }>(
+      "SELECT trader_reference, min(id::text) AS id, count(*)::int AS n FROM declarations WHERE trader_reference LIKE 'CHAOS-%' GROUP BY 1",
+    );
+    const byReference = new Map(declarations.rows.map((row) => [row.trader_reference, row]));
+    let lost = 0;
+    let duplicated = 0;
+    for (const [n, id] of submitted) {
+      const row = byReference.get(`CHAOS-${n}`);
+      if (!row || row.id !== id) lost += 1;
+      else if (row.n !== 1) duplicated += 1;
+    }
+    stats.lost += lost;
+    stats.duplicated += duplicated;
+    expect({ submissions: submitted.size, lost, duplicated }).toEqual({ submissions: TRUCKS, lost: 0, duplicated: 0 });
+    expect(declarations.rows.length).toBe(TRUCKS);
+
+    // Every acknowledged gate decision is stored once, as the reader was told.
+    const passages = await sql.query<{ reader_event_id: string; id: string; decision: string; n: number }>(
+      "SELECT reader_event_id, min(id::text) AS id, min(decision) AS decision, count(*)::int AS n FROM gate_passages WHERE reader_event_id LIKE 'chaos-%' GROUP BY 1",
+    );
+    const byEvent = new Map(passages.rows.map((row) => [row.reader_event_id, row]));
+    const mismatched = [...decisions].filter(([n, told]) => {
+      const row = byEvent.get(`chaos-${n}`);
+      return !row || row.n !== 1 || row.id !== told.passageId || row.decision !== told.decision;
+    });
+    expect(mismatched).toEqual([]);
+    const holds = [...decisions.values()].filter((told) => told.decision === 'HOLD');
+    expect(holds.length).toBe(TRUCKS / 10);
+
+    // Every hold raised its alert; every change has its outbox event, once.
+    const alerted = await sql.query<{ subject_id: string }>("SELECT subject_id::text FROM alerts WHERE kind = 'GATE_HOLD'");
+    const alertedIds = new Set(alerted.rows.map((row) => row.subject_id));
+    expect(holds.filter((hold) => !alertedIds.has(hold.passageId))).toEqual([]);
+    const events = await sql.query<{ event_type: string; aggregate_id: string; n: number }>(
+      `SELECT event_type, aggregate_id, count(*)::int AS n FROM outbox
+        WHERE event_type IN ('declaration.submit', 'declaration.release', 'gate.passage') GROUP BY 1, 2`,
+    );
+    const eventCount = (type: string, id: string) => events.rows.find((row) => row.event_type === type && row.aggregate_id === id)?.n ?? 0;
+    const missingEvents = [...submitted].flatMap(([n, id]) =>
+      [eventCount('declaration.submit', id), eventCount('declaration.release', id), eventCount('gate.passage', decisions.get(n)?.passageId ?? '')].some((count) => count !== 1) ? [n] : [],
+    );
+    expect(missingEvents).toEqual([]);
+
+    // Every acknowledged fix is stored, once (the primary key is the trip and the time).
+    const positions = await sql.query<{ trip_id: string; n: number }>('SELECT trip_id::text, count(*)::int AS n FROM trip_positions GROUP BY 1');
+    const storedFixes = new Map(positions.rows.map((row) => [row.trip_id, row.n]));
+    expect(trips.map((trip) => storedFixes.get(trip.tripId) ?? 0)).toEqual(trips.map(() => BATCHES_PER_TRIP * FIXES_PER_BATCH));
+
+    // The trucks let through complete their declarations and post to the books, whatever was
+    // killed in between (the settler picks up what it missed); then the books balance.
+    const opened = [...decisions.values()].filter((told) => told.decision === 'OPEN').length;
+    let completed = 0;
+    for (let wait = 0; wait < 120 && completed < opened; wait++) {
+      const [row] = (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM declarations WHERE trader_reference LIKE 'CHAOS-%' AND state = 'COMPLETED'")).rows;
+      completed = row?.n ?? 0;
+      if (completed < opened) await sleep(500);
+    }
+    expect(completed).toBe(opened);
+    const receipts = await sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT d.id FROM declarations d LEFT JOIN movements m ON m.declaration_id = d.id AND m.kind = 'RECEIPT'
+          WHERE d.trader_reference LIKE 'CHAOS-%' AND d.state = 'COMPLETED' GROUP BY d.id HAVING count(m.id) <> 1) wrong`,
+    );
+    expect(receipts.rows[0]?.n).toBe(0);
+    const unbalanced = await sql.query<{ lot_number: string }>(
+      `SELECT l.lot_number FROM lots l LEFT JOIN movements m ON m.lot_id = l.id
+        GROUP BY l.id, l.lot_number, l.quantity HAVING l.quantity <> coalesce(sum(m.quantity), 0)`,
+    );
+    expect(unbalanced.rows).toEqual([]);
+    const [lotCount] = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM lots')).rows;
+    expect(lotCount?.n).toBe(opened);
+
+    // The transparency log, signed after the run, audits against the tables.
+    const checkpoint = await admin.expect('POST', '/api/v1/transparency/checkpoints', undefined, { status: 201 });
+    const audit = (await admin.expect('POST', '/api/v1/transparency/audit', { checkpoint: stringField(checkpoint, 'note', 'checkpoint') }, { status: 200 })) as { ok: boolean; leavesChecked: number; problem: unknown };
+    expect(audit).toMatchObject({ ok: true, problem: null });
+    expect(audit.leavesChecked).toBeGreaterThan(TRUCKS * 3);
+
+    stats.checked += submitted.size + decisions.size + trips.length * BATCHES_PER_TRIP * FIXES_PER_BATCH + (lotCount?.n ?? 0) + audit.leavesChecked;
+  }, 900_000);
+
+  it('stores every telemetry message the broker acknowledged once, through broker restarts and a server kill', async () => {
+    const trips = await startTrips('CHMU', MQTT_DEVICES);
+    const publisher: MqttClient = connect(broker.url, { clientId: `chaos-devices-${process.pid}`, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 3600 }, reconnectPeriod: 200 });
+    await new Promise<void>((resolve, reject) => {
+      publisher.once('connect', () => resolve());
+      publisher.once('error', reject);
+    });
+    let acknowledgedByBroker = 0;
+    let chaosOver = false;
+    // Cordon is killed while messages flow to it (some received, not yet stored, so not yet
+    // acknowledged), and the broker restarts while Cordon is connected; twice each.
+    const chaos = (async () => {
+      for (let round = 0; round < 2; round++) {
+        await sleep(1000 + randomInt(1000));
+        await cordon.kill();
+        stats.kills += 1;
+        await cordon.start();
+        await sleep(1000 + randomInt(1000));
+        await broker.restart();
+        stats.brokerRestarts += 1;
+        // Cordon's subscriber reconnects after two seconds; the devices' publisher at once.
+        await sleep(3000);
+      }
+    })().finally(() => (chaosOver = true));
+    // The devices report every 20 ms each, from before the first restart until after the last.
+    const published = new Map<string, number>();
+    await inParallel(MQTT_DEVICES, MQTT_DEVICES, async (k) => {
+      const trip = trips[k] as (typeof trips)[number];
+      let index = 0;
+      while (!chaosOver || index < MQTT_MIN_FIXES_PER_DEVICE) {
+        // Each fix once: the publisher's own session sends again what the broker did not acknowledge.
+        stats.sent += 1;
+        await publisher.publishAsync(telemetryTopic(trip.device), JSON.stringify(fixAt(trip.route, index, MQTT_ROUTE_FIXES)), { qos: 1 });
+        index += 1;
+        acknowledgedByBroker += 1;
+        stats.acknowledged += 1;
+        await sleep(20);
+      }
+      published.set(trip.tripId, index);
+    });
+    await chaos;
+    await publisher.endAsync();
+
+    // Cordon acknowledges to the broker only once stored; what it had not stored comes again.
+    const ids = trips.map((trip) => trip.tripId);
+    let stored = 0;
+    for (let wait = 0; wait < 120 && stored < acknowledgedByBroker; wait++) {
+      const [row] = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM trip_positions WHERE trip_id = ANY($1::uuid[])', [ids])).rows;
+      stored = row?.n ?? 0;
+      if (stored < acknowledgedByBroker) await sleep(500);
+    }
+    const perTrip = await sql.query<{ trip_id: string; n: number; distinct_times: number }>(
+      'SELECT trip_id::text, count(*)::int AS n, count(DISTINCT at)::int AS distinct_times FROM trip_positions WHERE trip_id = ANY($1::uuid[]) GROUP BY 1',
+      [ids],
+    );
+    stats.lost += acknowledgedByBroker - stored;
+    stats.duplicated += perTrip.rows.reduce((sum, row) => sum + row.n - row.distinct_times, 0);
+    const storedPerTrip = new Map(perTrip.rows.map((row) => [row.trip_id, [row.n, row.distinct_times]]));
+    const drops = await sql.query('SELECT reason, sum(count)::int AS n FROM telemetry_drops GROUP BY 1');
+    expect(trips.map((trip) => storedPerTrip.get(trip.tripId)), `drops: ${JSON.stringify(drops.rows)}; the server's log: ${cordon.recentOutput()}`).toEqual(trips.map((trip) => [published.get(trip.tripId), published.get(trip.tripId)]));
+    stats.checked += stored;
+    console.log(
+      `chaos: ${stats.sent.toLocaleString('en-US')} operations sent, ${stats.acknowledged.toLocaleString('en-US')} acknowledged, ${stats.kills} kills (SIGKILL), ` +
+        `${stats.brokerRestarts} broker restarts, ${stats.retries.toLocaleString('en-US')} retries, ${stats.checked.toLocaleString('en-US')} records checked, lost: ${stats.lost}, duplicated: ${stats.duplicated}`,
+    );
+  }, 600_000);
+});
