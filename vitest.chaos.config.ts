@@ -1,8 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// The crash-safety run (`npm run test:chaos`): Cordon started as a process of its own on PostgreSQL
-// (DATABASE_URL's server, on a database of the run's own) and a Mosquitto of its own, killed and
-// restarted while clients write. One file at a time: it owns the processes it kills.
+// The crash-safety run (`npm run test:chaos`): Cordon started as a process of its own on a
+// PostgreSQL and a Mosquitto of the run's own, each killed and restarted while clients write. One file at a time: it owns the processes it kills.
 export default defineConfig({
   test: {
     include: ['test/chaos/**/*.test.ts'],

@@ -1,7 +1,9 @@
-// The processes a chaos run kills and starts again: Cordon itself (`cordon start` on a database of
-// the run's own) and a Mosquitto broker with persistence, as production runs them.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The processes a chaos run kills and starts again: Cordon itself (`cordon start`), a PostgreSQL
+// server of the run's own (this machine's PostgreSQL binaries, a new cluster in a temporary
+// directory) and a Mosquitto broker with persistence, as production runs them.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -26,30 +28,75 @@ async function exited(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-/** A database of the run's own on the server of `serverUrl`, dropped by `drop()`. */
-export async function createDatabase(serverUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A new database on the server of `serverUrl`; its URL. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+  return url.toString();
+}
+
+const run = promisify(execFile);
+
+/**
+ * A PostgreSQL cluster of the run's own, so that it can be crashed: `pg_ctl stop -m immediate` ends
+ * every server process at once without a checkpoint, as a power cut would, and the next start
+ * recovers from the write-ahead log. The binaries are found with `pg_config`; PostgreSQL refuses to
+ * run as root, so as root the cluster belongs to the `postgres` user.
+ */
+export class PostgresProcess {
+  readonly url: string;
+
+  private constructor(
+    private readonly bin: string,
+    private readonly dir: string,
+    private readonly port: number,
+    private readonly asUser: string | null,
+  ) {
+    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+
+  static async start(): Promise<PostgresProcess> {
+    const bin = (await run('pg_config', ['--bindir']).catch(() => {
+      throw new Error('the chaos run starts a PostgreSQL server of its own: pg_config (PostgreSQL server binaries) must be installed');
+    })).stdout.trim();
+    const dir = mkdtempSync(path.join(tmpdir(), 'cordon-chaos-postgres-'));
+    const asUser = process.getuid?.() === 0 ? 'postgres' : null;
+    if (asUser) {
+      const [uid, gid] = await Promise.all([run('id', ['-u', asUser]), run('id', ['-g', asUser])]);
+      chownSync(dir, Number(uid.stdout), Number(gid.stdout));
+    }
+    const server = new PostgresProcess(bin, dir, await freePort(), asUser);
+    await server.pg('initdb', ['-D', path.join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+    await server.start();
+    return server;
+  }
+
+  private pg(program: string, args: string[]) {
+    const binary = path.join(this.bin, program);
+    return this.asUser ? run('runuser', ['-u', this.asUser, '--', binary, ...args]) : run(binary, args);
+  }
+
+  async start(): Promise<void> {
+    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=100`;
+    await this.pg('pg_ctl', ['start', '-w', '-t', '60', '-D', path.join(this.dir, 'data'), '-l', path.join(this.dir, 'server.log'), '-o', options]);
+  }
+
+  /** Every server process ends at once, without a checkpoint. */
+  async crash(): Promise<void> {
+    await this.pg('pg_ctl', ['stop', '-w', '-m', 'immediate', '-D', path.join(this.dir, 'data')]);
+  }
+
+  async close(): Promise<void> {
+    await this.pg('pg_ctl', ['stop', '-w', '-m', 'fast', '-D', path.join(this.dir, 'data')]).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 /** `cordon start` as an operator runs it; killed with SIGKILL, as a power cut or the OOM killer would. */
@@ -58,7 +105,9 @@ export class CordonProcess {
   private child: ChildProcess | null = null;
   /** The end of the output of the current process, for the failure message. */
   private output = '';
-  starts = 0;
+  private stopping = false;
+  /** Exits nobody asked for (a crash of the server itself), with the log that led to each. */
+  readonly crashes: string[] = [];
 
   constructor(
     private readonly port: number,
@@ -79,7 +128,10 @@ export class CordonProcess {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.child = child;
-    this.starts += 1;
+    this.stopping = false;
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) this.crashes.push(`exited with ${code ?? signal}:\n${this.output}`);
+    });
     const deadline = Date.now() + STARTUP_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`cordon exited with ${child.exitCode} while starting:\n${this.output}`);
@@ -103,6 +155,7 @@ export class CordonProcess {
   async kill(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    this.stopping = true;
     child.kill('SIGKILL');
     await exited(child);
     this.child = null;
@@ -112,6 +165,7 @@ export class CordonProcess {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    this.stopping = true;
     child.kill('SIGTERM');
     await exited(child);
     this.child = null;
