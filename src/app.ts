@@ -7,13 +7,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { Type } from 'typebox';
 import type { AppContext } from './context.ts';
 import type { App } from './platform/http/types.ts';
 import { registerAccessControl } from './platform/http/access.ts';
-import { registerErrorHandling } from './platform/http/errors.plugin.ts';
+import { frameworkErrors, registerErrorHandling } from './platform/http/errors.plugin.ts';
 import { closeUnusedConnections } from './platform/http/connections.ts';
 import { ErrorBody } from './platform/http/schemas.ts';
+import { registerHttpMetrics } from './platform/operations/metrics.ts';
+import { registerOperationsRoutes } from './platform/operations/operations.routes.ts';
 import { registerIdentityRoutes } from './identity/identity.routes.ts';
 import { registerReferenceRoutes } from './reference/reference.routes.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
@@ -57,6 +58,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { allErrors: true } },
+    // Bad percent-encoding and over-long path parameters, answered in the one error shape.
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bodyAjv = makeAjv(false);
@@ -99,17 +102,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   registerAccessControl(app, (token) => ctx.identity.authenticate(token));
   closeUnusedConnections(app);
 
-  app.get(
-    '/health',
-    {
-      config: { access: 'public' },
-      schema: { tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) } },
-    },
-    async () => {
-      await ctx.db.query('SELECT 1');
-      return { status: 'ok' as const, database: ctx.db.dialect };
-    },
-  );
+  registerHttpMetrics(app, ctx.metrics);
+  registerOperationsRoutes(app, ctx);
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
   registerIdentityRoutes(app, ctx);

@@ -25,6 +25,8 @@ import { createLogService } from './proof/log.service.ts';
 import { createFeedsService } from './feeds/feeds.service.ts';
 import { createCredentialsService } from './credentials/credentials.service.ts';
 import { createTracking } from './tracking/tracking.service.ts';
+import { createMetrics, type Meters } from './platform/operations/metrics.ts';
+import { createReadiness } from './platform/operations/readiness.ts';
 
 export interface DeclarationStackDeps {
   db: Db;
@@ -39,6 +41,8 @@ export interface DeclarationStackDeps {
   objects?: ObjectStore;
   /** What other capabilities do at a declaration's steps (the documents issued for it). */
   hooks?: Partial<DeclarationHooks>;
+  /** Where the gates count their decisions; nothing is counted without it. */
+  meters?: Meters;
 }
 
 /**
@@ -47,11 +51,11 @@ export interface DeclarationStackDeps {
  * and passes with it.
  */
 export function createDeclarationStack(deps: DeclarationStackDeps) {
-  const { db, clock, reference, registry, random, risk, objects, hooks } = deps;
+  const { db, clock, reference, registry, random, risk, objects, hooks, meters } = deps;
   const books = createBooksService({ db, clock, registry });
   const alerts = createAlertsService({ db, clock });
   // The gate completes a declaration when its last goods pass, through the declaration service built below.
-  const gates = createGatesService({ db, clock, alerts, completeDeclaration: (tx, id, at, reason) => declarations.completeFromGate(tx, id, at, reason) });
+  const gates = createGatesService({ db, clock, alerts, completeDeclaration: (tx, id, at, reason) => declarations.completeFromGate(tx, id, at, reason), ...(meters ? { meters } : {}) });
   // Duties release a declaration once its bill is settled, through the declaration service built below:
   // a GREEN one held for its duties, or one an inspection cleared.
   const duties = createDutiesService({
@@ -82,6 +86,8 @@ export type DeclarationStack = ReturnType<typeof createDeclarationStack>;
 
 export async function createContext(config: Config, db: Db, clock: Clock = systemClock) {
   const reference = await loadReferenceData();
+  // The metrics read the telemetry ingest's queue, built below with the tracking.
+  const metrics = createMetrics({ db, clock, telemetryQueue: () => tracking.ingest.queuedMessages() });
   const identity = createIdentityService({ db, clock, tokenTtlSeconds: config.tokenTtlSeconds });
   const registry = createRegistryService({ db, clock, reference });
   // The risk engine reads line duty rates from the duties' tariff, which the stack builds after it.
@@ -93,13 +99,13 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
   const objects = createObjectStore(config.objectDir);
   // A cancelled declaration's documents are revoked by the credentials service, built below from the declarations.
   const documents: Partial<DeclarationHooks> = { withdrawn: (tx, declaration, at) => credentials.hooks.withdrawn(tx, declaration, at) };
-  const { books, duties, declarations, bookControl, alerts, gates, inspections } = createDeclarationStack({ db, clock, reference, registry, risk, objects, hooks: documents });
+  const { books, duties, declarations, bookControl, alerts, gates, inspections } = createDeclarationStack({ db, clock, reference, registry, risk, objects, hooks: documents, meters: metrics });
   const analytics = createAnalyticsService({ db, clock, reference, registry });
   const live = createLiveService({ db, clock, identity });
   // Signs the transparency log's checkpoints and the credentials Cordon issues.
   const signingKey = await loadSigningKey(db, config.signingKeyPem);
   // Cargo tracking: the telemetry ingest (fed by MQTT and HTTP) and the trips' service.
-  const tracking = createTracking({ db, clock, alerts });
+  const tracking = createTracking({ db, clock, alerts, meters: metrics });
   // Trips' custody records read the trips through the tracking service.
   const credentials = createCredentialsService({ db, clock, publicUrl: config.publicUrl, signingKey, reference, registry, declarations, trips: tracking.service });
   return {
@@ -125,6 +131,9 @@ export async function createContext(config: Config, db: Db, clock: Clock = syste
     feeds: createFeedsService({ db, clock, signingKey, publicUrl: config.publicUrl }),
     credentials,
     tracking,
+    metrics,
+    /** What /ready checks; the server adds the MQTT subscriber once started. */
+    readiness: createReadiness({ db }),
   };
 }
 

@@ -11,6 +11,7 @@ import { cctvHousekeeping } from './cctv/cctv.schedule.ts';
 import { startSchedule } from './platform/schedule.ts';
 import { trackingJobs } from './tracking/tracking.schedule.ts';
 import { startTelemetryOverMqtt } from './tracking/telemetry.mqtt.ts';
+import { loggerOptions } from './platform/operations/logging.ts';
 
 const HOUR_MS = 3_600_000;
 const GATE_SETTLEMENT_EVERY_MS = 10_000;
@@ -30,12 +31,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : `${config.dataDir}/pg` });
   const applied = await migrate(db);
   const ctx = await createContext(config, db);
-  const app = await buildApp(ctx, {
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
-    },
-  });
+  const app = await buildApp(ctx, { logger: loggerOptions(config.logLevel) });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
 
   // Telemetry over MQTT: Cordon's subscriber, on the broker of MQTT_URL or on its own embedded broker
@@ -48,6 +44,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     deviceZone: (deviceId) => ctx.tracking.service.deviceZone(deviceId),
     log: app.log,
   });
+  ctx.readiness.watch('mqtt', () => (mqtt.subscriber.connected ? null : 'the MQTT subscriber is not connected to its broker'));
 
   const admin = await ctx.identity.ensureFirstAdmin(config.adminPassword);
   const background: Array<() => Promise<void>> = [];

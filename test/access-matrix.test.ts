@@ -254,6 +254,11 @@ const POLICY = {
   'POST /api/v1/telemetry': ['admin', 'zone_operator'],
   'GET /api/v1/tracking-settings': STAFF,
   'PUT /api/v1/tracking-settings': ['admin'],
+  // operations: liveness and readiness say nothing about the data and are for load balancers; the
+  // metrics show backlogs and open alerts: the admin, or a key with metrics:read (scopes: below).
+  'GET /health': 'public',
+  'GET /ready': 'public',
+  'GET /metrics': ['admin'],
 } as const satisfies Record<string, Policy>;
 
 type Route = keyof typeof POLICY;
@@ -793,6 +798,9 @@ function requests(t: TestApp, w: () => World): Record<Route, (who: Who) => Promi
       body: { deviceId: w().deviceE1Code, messages: [{ type: 'position', time: new Date().toISOString(), lat: 40.7, lon: -74.0 }] },
     }),
     'GET /api/v1/tracking-settings': () => ({ url: '/api/v1/tracking-settings' }),
+    'GET /health': () => ({ url: '/health' }),
+    'GET /ready': () => ({ url: '/ready' }),
+    'GET /metrics': () => ({ url: '/metrics' }),
     'PUT /api/v1/tracking-settings': async () => {
       const { version: _v, updatedAt: _u, ...settings } = (await t.admin.get('/api/v1/tracking-settings')).body;
       return { url: '/api/v1/tracking-settings', body: settings };
@@ -854,6 +862,13 @@ describe('access matrix', () => {
     return world;
   };
   const clientOf = (who: Who): ApiClient => (who === 'anonymous' ? t.anonymous : w().accounts[who].client);
+  /** The documented GET routes outside /api/v1 (the operations'), as `GET /path`. */
+  const operationsRoutes = async (): Promise<string[]> => {
+    const { body } = await t.anonymous.get<{ paths: Record<string, Record<string, unknown>> }>('/openapi.json');
+    return Object.entries(body.paths)
+      .filter(([path]) => !path.startsWith('/api/v1/'))
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  };
   let calls: ReturnType<typeof requests>;
   let listening: Promise<string> | undefined;
 
@@ -1031,8 +1046,8 @@ describe('access matrix', () => {
   }, 120_000);
   afterAll(() => t.close());
 
-  it('has exactly one policy entry for every /api/v1 route the API exposes', async () => {
-    expect(await openApiRoutes(t.anonymous)).toEqual([...ROUTES].sort());
+  it('has exactly one policy entry for every /api/v1 route the API exposes, and for the operations routes', async () => {
+    expect([...(await openApiRoutes(t.anonymous)), ...(await operationsRoutes())].sort()).toEqual([...ROUTES].sort());
   });
 
   describe.each(ROUTES)('%s', (route) => {
@@ -1079,6 +1094,24 @@ describe('access matrix', () => {
     it('POST /api/v1/declarations with an auditor key holding declarations:write → 403 (the scope does not lift the role)', async () => {
       const client = await keyClient('auditor', ['declarations:write'], {});
       expectForbidden(await client.post('/api/v1/declarations', declarationBody(w().zoneA.id, { enterpriseId: w().e1 })));
+    });
+
+    // The metrics scope alone opens /metrics, whatever the key's role; a key without it is refused, an admin's too.
+    it.each(named(['partner', 'auditor', 'enterprise_user'] as const, (role) => `GET /metrics with a ${role} key holding metrics:read → allowed`))('%s', async (_name, role) => {
+      const client = await keyClient(role, ['metrics:read'], role === 'enterprise_user' ? { enterpriseId: w().e1 } : {});
+      expectAllowed(await client.get('/metrics'));
+    });
+
+    it('GET /metrics with an admin key without metrics:read → 403', async () => {
+      const client = await keyClient('admin', ['feeds:read'], {});
+      expectForbidden(await client.get('/metrics'));
+    });
+
+    it('a partner key holding only metrics:read reads nothing else (its feed, the zones, who it is)', async () => {
+      const client = await keyClient('partner', ['metrics:read'], {});
+      expectForbidden(await client.get('/api/v1/feeds/items'));
+      expectForbidden(await client.get('/api/v1/zones'));
+      expectForbidden(await client.get('/api/v1/auth/me'));
     });
   });
 

@@ -13,6 +13,7 @@ import { AppError, FieldErrors, notFound } from '../platform/errors.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import type { DeclarationHooks, DeclarationSnapshot } from '../declarations/declaration.hooks.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
+import type { Meters } from '../platform/operations/metrics.ts';
 import {
   gatesRepository as repo,
   type DeclaredLineRow,
@@ -178,10 +179,13 @@ export interface GatesDeps {
   alerts: AlertsService;
   /** Completes a declaration whose goods have all passed (the declaration service, built after this one). */
   completeDeclaration: (tx: Db, declarationId: string, at: Date, reason: string) => Promise<void>;
+  /** Counts the decisions (OPEN, HOLD) for the metrics. */
+  meters?: Pick<Meters, 'gateDecision'>;
 }
 
 export function createGatesService(deps: GatesDeps) {
   const { db, clock, alerts, completeDeclaration } = deps;
+  const counted = (decision: 'OPEN' | 'HOLD') => deps.meters?.gateDecision(decision);
 
   // The gate answers trucks all day from a handful of rows that rarely change: the settings and the
   // gates are read once per half minute (a change made through this process applies at once).
@@ -690,17 +694,20 @@ export function createGatesService(deps: GatesDeps) {
         const held = storedAs('HOLD', lost);
         const decided = await repo.recordOpening(on, { ...passage, passId: pass.id }, lost, passageEventOf(opened, receivedAt, principal.id), passageEventOf(held, receivedAt, principal.id));
         if (decided === null) return replay(on);
+        counted(decided);
         if (decided === 'OPEN') return { passage: presentPassage(opened), replayed: false };
         await on.transaction((tx) => hold(tx, lost));
         return { passage: presentPassage(held), replayed: false };
       }
-      return on.transaction(async (tx) => {
+      const result = await on.transaction(async (tx) => {
         if (!(await repo.insertPassage(tx, { ...passage, decision: 'HOLD', reasons }))) return replay(tx);
         const held = storedAs('HOLD', reasons);
         await hold(tx, reasons);
         await appendEvent(tx, passageEventOf(held, receivedAt, principal.id));
         return { passage: presentPassage(held), replayed: false };
       });
+      if (!result.replayed) counted('HOLD');
+      return result;
     },
 
     async listPassages(principal: Principal, query: GatePassageListQuery) {

@@ -26,6 +26,7 @@ export const API_KEY_SCOPES = [
   'payments:write',
   'scans:write',
   'feeds:read',
+  'metrics:read',
 ] as const;
 
 export function presentUser(row: UserRow) {

@@ -10,6 +10,7 @@ import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
+import type { Meters } from '../platform/operations/metrics.ts';
 import { checkFix, checkTime, type AcceptedFix, type DropReason, type FilterSettings } from './filters.ts';
 import { distanceMeters, type LonLat } from './geo.ts';
 import { GeofenceIndex, type Fence } from './geofences.ts';
@@ -82,6 +83,8 @@ export interface TrackingIngest extends TelemetryIngest {
   forget(deviceId: string): void;
   /** The settings changed: they (and the gate fences' radius) are read again at the next flush. */
   settingsChanged(): void;
+  /** Messages received and waiting for a flush (those being written are not counted). */
+  queuedMessages(): number;
 }
 
 type SealState = 'ARMED' | 'SEALED' | 'OPENED';
@@ -215,8 +218,8 @@ function fencesOf(gates: ReadonlyArray<{ id: string; latitude: number; longitude
   return fences;
 }
 
-export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: AlertsService }): TrackingIngest {
-  const { db, clock, alerts } = deps;
+export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: AlertsService; meters?: Pick<Meters, 'telemetryStored'> }): TrackingIngest {
+  const { db, clock, alerts, meters } = deps;
 
   const devices = new Map<string, DeviceMemory>();
   // Counts each device's forgetting: a flush that read the device before keeps nothing of it after.
@@ -614,6 +617,16 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     }
     for (const device of work.devices.values()) if ((forgotten.get(device.code) ?? 0) === work.forgotten.get(device.code)) remember(device);
     for (const id of work.endedTrips) contexts.delete(id);
+    if (meters) {
+      // Counted once committed: a failed flush stores nothing and its messages come again.
+      let accepted = 0;
+      const dropped: Partial<Record<DropReason, number>> = {};
+      for (const { result } of batch) {
+        accepted += result.accepted;
+        for (const [reason, count] of Object.entries(result.dropped) as Array<[DropReason, number]>) dropped[reason] = (dropped[reason] ?? 0) + count;
+      }
+      meters.telemetryStored({ positions: work.positions.length, events: accepted - work.positions.length, dropped });
+    }
     for (const pending of batch) pending.resolve(pending.result);
   }
 
@@ -779,6 +792,10 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
 
     settingsChanged() {
       settings = null;
+    },
+
+    queuedMessages() {
+      return lanes.reduce((sum, lane) => sum + lane.queuedMessages, 0);
     },
 
     forget,

@@ -11,6 +11,7 @@ import { AppError, FieldErrors, forbidden, notFound } from '../platform/errors.t
 import { appendEvent } from '../platform/events/outbox.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import { ALERT_READERS, type AlertsService } from '../alerts/alerts.service.ts';
+import type { Meters } from '../platform/operations/metrics.ts';
 import type { LonLat, Corridor } from './geo.ts';
 import type { TripCustodyFacts } from '../credentials/trip-custody-record.ts';
 import { initialMonitorState } from './monitor.ts';
@@ -691,7 +692,7 @@ export function createTrackingService(deps: TrackingDeps) {
 export type TrackingService = ReturnType<typeof createTrackingService>;
 
 /** Cargo tracking of one process: the ingest (shared by the MQTT and HTTP transports) and the service. */
-export function createTracking(deps: { db: Db; clock: Clock; alerts: AlertsService }) {
+export function createTracking(deps: { db: Db; clock: Clock; alerts: AlertsService; meters?: Pick<Meters, 'telemetryStored'> }) {
   const ingest = createTelemetryIngest(deps);
   const service = createTrackingService({ db: deps.db, clock: deps.clock, ingest });
   return { service, ingest };

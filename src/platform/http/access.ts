@@ -10,6 +10,11 @@ export type Access =
       roles: readonly Role[];
       /** Scope an API key must hold to call the route; users are limited by role alone. */
       keyScope?: string;
+      /**
+       * An API key holding keyScope is let in whatever its role: the scope alone grants the route, so a
+       * machine (a metrics scraper) can be given a role that opens nothing else.
+       */
+      keyOfAnyRole?: true;
     };
 
 declare module 'fastify' {
@@ -46,7 +51,8 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
     const principal = await authenticate(match[1]);
     if (!principal) throw new AppError('UNAUTHENTICATED', 'The token is invalid, expired or revoked');
     request.principal = principal;
-    if (!access.roles.includes(principal.role)) throw forbidden();
+    const byScope = principal.kind === 'api_key' && access.keyOfAnyRole === true && access.keyScope !== undefined;
+    if (!byScope && !access.roles.includes(principal.role)) throw forbidden();
     if (principal.kind === 'api_key' && access.keyScope && !principal.scopes.includes(access.keyScope)) {
       throw forbidden(`This API key lacks the scope ${access.keyScope}`);
     }

@@ -1,6 +1,6 @@
 // Turns every failure into the one error body. Client errors say what is wrong and where;
 // server errors are logged with their context and answered without internals.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, STATUS_BY_CODE, type ErrorCode, type ErrorDetail } from '../errors.ts';
 
 interface AjvError {
@@ -44,6 +44,23 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 function codeForStatus(status: number): ErrorCode {
   const found = (Object.entries(STATUS_BY_CODE) as [ErrorCode, number][]).find(([, s]) => s === status);
   return found?.[0] ?? 'VALIDATION_FAILED';
+}
+
+/**
+ * Errors the router raises before any route, hook or error handler runs (Fastify's `frameworkErrors`
+ * option): a path that is not valid percent-encoding, or a path parameter longer than the router
+ * takes. Without this they are answered in Fastify's own shape, echoing the whole path.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const detail: ErrorDetail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? { path: '/params', message: 'is longer than a path parameter may be' }
+      : { path: '/params', message: 'is not valid percent-encoding' };
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH' || error.code === 'FST_ERR_BAD_URL') {
+    void reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: 'The request path is invalid', details: [detail] } });
+    return;
+  }
+  void reply.code(500).send({ error: { code: 'INTERNAL', message: 'Internal error; it has been logged', details: [] } });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

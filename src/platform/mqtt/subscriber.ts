@@ -40,6 +40,8 @@ export interface SubscriberOptions {
 export interface Subscriber {
   /** Resolves once the subscription is in place for the first time. */
   readonly subscribed: Promise<void>;
+  /** Whether it is connected to the broker now (readiness). */
+  readonly connected: boolean;
   /** Handles nothing new, waits for the messages being handled (and acknowledges them), then disconnects. */
   stop(): Promise<void>;
   /**
@@ -183,6 +185,9 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
   let stopped: Promise<void> | null = null;
   return {
     subscribed,
+    get connected() {
+      return client.connected;
+    },
     dropConnection,
     stop() {
       stopped ??= (async () => {
