@@ -562,7 +562,7 @@ export interface UserInput {
 
 export type UserChange = Partial<Omit<UserInput, 'username'>> & { active?: boolean };
 
-export const API_KEY_SCOPES = ['declarations:write', 'stock-reports:write', 'gate-events:write', 'telemetry:write', 'cctv:write', 'payments:write', 'scans:write', 'feeds:read'] as const;
+export const API_KEY_SCOPES = ['declarations:write', 'stock-reports:write', 'gate-events:write', 'telemetry:write', 'cctv:write', 'payments:write', 'scans:write', 'feeds:read', 'metrics:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export interface ApiKey {
