@@ -1,6 +1,6 @@
 // The `cordon` command as an operator runs it: a real process on a fresh data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,5 +77,46 @@ describe('cordon command', () => {
     expect(again.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it('backs up by copying the data directory of a stopped server: the copy starts with the same records and accounts', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cordon-cli-'));
+    const copyDir = mkdtempSync(path.join(tmpdir(), 'cordon-cli-copy-'));
+    dirs.push(dataDir, copyDir);
+    const adminPassword = 'backup-test-password-1';
+    const env = { CORDON_DATA_DIR: dataDir, CORDON_DEMO: 'false', CORDON_SIMULATE: 'false', CORDON_ADMIN_PASSWORD: adminPassword, PORT: '3918' };
+    const url = 'http://127.0.0.1:3918';
+    const call = async (token: string | null, method: string, route: string, body?: unknown) => {
+      const response = await fetch(`${url}${route}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const signIn = async () => String((await call(null, 'POST', '/api/v1/auth/login', { username: 'admin', password: adminPassword })).body.token);
+
+    const original = run(['start'], env);
+    await waitForHealth(url, original.child);
+    const zone = await call(await signIn(), 'POST', '/api/v1/zones', {
+      code: 'BACKUP1',
+      name: 'Backup Zone',
+      locode: 'USNYC',
+      zoneType: 'FREE_ZONE',
+      territorialPattern: 1,
+      perimeter: { type: 'Polygon', coordinates: [[[-74.05, 40.66], [-74.0, 40.66], [-74.0, 40.7], [-74.05, 40.7], [-74.05, 40.66]]] },
+    });
+    expect(zone.status).toBe(201);
+    original.child.kill('SIGTERM');
+    expect(await original.exited).toBe(0);
+
+    cpSync(dataDir, copyDir, { recursive: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    const restored = run(['start'], { ...env, CORDON_DATA_DIR: copyDir });
+    await waitForHealth(url, restored.child);
+    const token = await signIn();
+    expect((await call(token, 'GET', `/api/v1/zones/${String(zone.body.id)}`)).body).toMatchObject({ code: 'BACKUP1', name: 'Backup Zone' });
+    restored.child.kill('SIGTERM');
+    expect(await restored.exited).toBe(0);
   }, 120_000);
 });

@@ -17,11 +17,14 @@ import { httpClient, login, stringField, type HttpClient, type HttpReply } from 
 import { CordonProcess, createDatabase, freePort, MosquittoProcess, PostgresProcess, sleep } from './processes.ts';
 
 const ADMIN_PASSWORD = `chaos-${randomUUID()}`;
+const traderPassword = `chaos-${randomUUID()}`;
 
 const TRUCKS = 1200;
 /** Trucks sent while PostgreSQL crashes, and how often it does. */
 const TRUCKS_THROUGH_DATABASE_CRASHES = 400;
 const DATABASE_CRASHES = 2;
+/** Trucks sent while a backup is taken. */
+const TRUCKS_DURING_BACKUP = 200;
 const CLIENTS = 8;
 const KILLS = 5;
 const TRIPS = 20;
@@ -42,7 +45,7 @@ const FIRST_FIX_AT = Date.now() - 3_600_000;
 const plate = (n: number) => `CH${String(n).padStart(6, '0')}`;
 
 /** What the clients did: every request sent, every one sent again, and what the server acknowledged. */
-const stats = { sent: 0, retries: 0, acknowledged: 0, serverErrors: 0, kills: 0, brokerRestarts: 0, databaseCrashes: 0, checked: 0, lost: 0, duplicated: 0 };
+const stats = { sent: 0, retries: 0, acknowledged: 0, serverErrors: 0, kills: 0, brokerRestarts: 0, databaseCrashes: 0, backups: 0, checked: 0, lost: 0, duplicated: 0 };
 
 /** An answer the client must not retry: the server refused the request for good. */
 class Refused extends Error {
@@ -130,9 +133,8 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
     const enterprise = await admin.expect('POST', '/api/v1/enterprises', { identifier: 'USCHAOS0001', name: 'Chaos Trading Inc.', country: 'US', roles: ['TRADER'], zoneIds: [zoneId], aeoStatus: 'NONE' });
     const enterpriseId = stringField(enterprise, 'id', 'POST enterprise');
     await admin.expect('POST', '/api/v1/books', { enterpriseId, zoneId, code: 'WH1', kind: 'STORAGE', name: 'Warehouse 1' });
-    const password = `chaos-${randomUUID()}`;
-    await admin.expect('POST', '/api/v1/users', { username: 'chaos-trader', displayName: 'Chaos Trader', role: 'enterprise_user', password, enterpriseId });
-    trader = await login(cordon.url, 'chaos-trader', password);
+    await admin.expect('POST', '/api/v1/users', { username: 'chaos-trader', displayName: 'Chaos Trader', role: 'enterprise_user', password: traderPassword, enterpriseId });
+    trader = await login(cordon.url, 'chaos-trader', traderPassword);
     // Every declaration is GREEN and waits for an officer's release: the decisions are part of the load.
     const current = (await admin.expect('GET', '/api/v1/administration')) as Record<string, unknown>;
     const { version: _version, updatedAt: _updatedAt, ...settings } = current;
@@ -427,6 +429,53 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
     stats.checked += (await checkTrucks(trucks)) + (await checkTracks(trips)) + (await checkLog(TRUCKS_THROUGH_DATABASE_CRASHES * 3));
   }, 900_000);
 
+  it('restores a pg_dump taken while clients write into a server whose books balance and whose log audits', async () => {
+    const dumping = (async () => {
+      await sleep(1000 + randomInt(1000));
+      return postgres.dump('cordon');
+    })();
+    const [trucks, dumped] = await Promise.all([sendTrucks(TRUCKS + TRUCKS_THROUGH_DATABASE_CRASHES, TRUCKS_DURING_BACKUP), dumping]);
+    expect(trucks.submitted.size).toBe(TRUCKS_DURING_BACKUP);
+    const restoredUrl = await postgres.restore(dumped, 'cordon_restored');
+    const restored = new CordonProcess(await freePort(), {
+      DATABASE_URL: restoredUrl,
+      MQTT_URL: broker.url,
+      MQTT_CLIENT_ID: `cordon-restored-${process.pid}`,
+      CORDON_DEMO: 'false',
+      CORDON_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CORDON_DATA_DIR: path.join(tmpdir(), `cordon-restored-${process.pid}`),
+      LOG_LEVEL: 'warn',
+    });
+    await restored.start();
+    const copy = new pg.Pool({ connectionString: restoredUrl, max: 1 });
+    try {
+      // The copy holds part of what was written during the dump, as one consistent moment.
+      const count = async (db: pg.Pool) => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM declarations WHERE trader_reference LIKE 'CHAOS-%'")).rows[0]?.n ?? 0;
+      const [inCopy, inOriginal] = [await count(copy), await count(sql)];
+      expect(inCopy).toBeGreaterThanOrEqual(TRUCKS + TRUCKS_THROUGH_DATABASE_CRASHES);
+      expect(inCopy).toBeLessThanOrEqual(inOriginal);
+      const unbalanced = await copy.query(
+        `SELECT l.lot_number FROM lots l LEFT JOIN movements m ON m.lot_id = l.id GROUP BY l.id, l.lot_number, l.quantity HAVING l.quantity <> coalesce(sum(m.quantity), 0)`,
+      );
+      expect(unbalanced.rows).toEqual([]);
+      // The restored server signs a checkpoint of the copy's log, and its records audit against it.
+      const restoredAdmin = await login(restored.url, 'admin', ADMIN_PASSWORD);
+      const checkpoint = await restoredAdmin.expect('POST', '/api/v1/transparency/checkpoints', undefined, { status: 201 });
+      const audit = (await restoredAdmin.expect('POST', '/api/v1/transparency/audit', { checkpoint: stringField(checkpoint, 'note', 'checkpoint') }, { status: 200 })) as { ok: boolean; leavesChecked: number; problem: unknown };
+      expect(audit).toMatchObject({ ok: true, problem: null });
+      // And it carries on: a new declaration on the copy.
+      const restoredTrader = await login(restored.url, 'chaos-trader', traderPassword);
+      await restoredTrader.expect('POST', '/api/v1/declarations', { type: 'ADMISSION', zoneId, currency: 'USD', transport: { mode: 'ROAD', containers: [container('CHRU', 1)] }, lines: [{ hsCode: '851713', description: 'Smartphones', originCountry: 'CN', quantity: '1', unit: 'H87', netMass: '20', grossMass: '24', customsValue: '250.00' }] }, { status: 201 });
+      stats.checked += inCopy + audit.leavesChecked;
+      stats.backups += 1;
+    } finally {
+      await copy.end();
+      await restored.stop();
+    }
+    expect(restored.crashes).toEqual([]);
+    stats.checked += await checkTrucks(trucks);
+  }, 600_000);
+
   it('stores every telemetry message the broker acknowledged once, through broker restarts and a server kill', async () => {
     const trips = await startTrips('CHMU', MQTT_DEVICES);
     const publisher: MqttClient = connect(broker.url, { clientId: `chaos-devices-${process.pid}`, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 3600 }, reconnectPeriod: 200 });
@@ -490,7 +539,7 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
     stats.checked += stored;
     console.log(
       `chaos: ${stats.sent.toLocaleString('en-US')} operations sent, ${stats.acknowledged.toLocaleString('en-US')} acknowledged, ${stats.kills} kills (SIGKILL), ` +
-        `${stats.brokerRestarts} broker restarts, ${stats.databaseCrashes} PostgreSQL crashes, ${stats.serverErrors} errors answered while it was away, ${stats.retries.toLocaleString('en-US')} retries, ${stats.checked.toLocaleString('en-US')} records checked, lost: ${stats.lost}, duplicated: ${stats.duplicated}`,
+        `${stats.brokerRestarts} broker restarts, ${stats.databaseCrashes} PostgreSQL crashes, ${stats.backups} backup restored, ${stats.serverErrors} errors answered while it was away, ${stats.retries.toLocaleString('en-US')} retries, ${stats.checked.toLocaleString('en-US')} records checked, lost: ${stats.lost}, duplicated: ${stats.duplicated}`,
     );
   }, 600_000);
 });

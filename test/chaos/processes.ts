@@ -88,6 +88,20 @@ export class PostgresProcess {
     await this.pg('pg_ctl', ['start', '-w', '-t', '60', '-D', path.join(this.dir, 'data'), '-l', path.join(this.dir, 'server.log'), '-o', options]);
   }
 
+  /** `pg_dump` of a database in PostgreSQL's custom format, taken while it is in use: one consistent snapshot. */
+  async dump(database: string): Promise<string> {
+    const file = path.join(this.dir, `${database}-${Date.now()}.dump`);
+    await this.pg('pg_dump', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-Fc', '-f', file, database]);
+    return file;
+  }
+
+  /** Restores a dump into a new database; its URL. */
+  async restore(file: string, database: string): Promise<string> {
+    const url = await createDatabase(this.url, database);
+    await this.pg('pg_restore', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '--no-owner', '--exit-on-error', '-d', database, file]);
+    return url;
+  }
+
   /** Every server process ends at once, without a checkpoint. */
   async crash(): Promise<void> {
     await this.pg('pg_ctl', ['stop', '-w', '-m', 'immediate', '-D', path.join(this.dir, 'data')]);
