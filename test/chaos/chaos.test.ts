@@ -102,20 +102,26 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
   let zoneId: string;
   let gateId: string;
 
+  /** A Cordon on the database, subscribed to the run's broker under a client id of its own. */
+  async function startCordon(databaseUrl: string, name: string): Promise<CordonProcess> {
+    const server = new CordonProcess(await freePort(), {
+      DATABASE_URL: databaseUrl,
+      MQTT_URL: broker.url,
+      MQTT_CLIENT_ID: `cordon-${name}-${process.pid}`,
+      CORDON_DEMO: 'false',
+      CORDON_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CORDON_DATA_DIR: path.join(tmpdir(), `cordon-${name}-${process.pid}`),
+      LOG_LEVEL: 'warn',
+    });
+    await server.start();
+    return server;
+  }
+
   beforeAll(async () => {
     postgres = await PostgresProcess.start();
     const databaseUrl = await createDatabase(postgres.url, 'cordon');
     broker = await MosquittoProcess.start();
-    cordon = new CordonProcess(await freePort(), {
-      DATABASE_URL: databaseUrl,
-      MQTT_URL: broker.url,
-      MQTT_CLIENT_ID: `cordon-chaos-${process.pid}`,
-      CORDON_DEMO: 'false',
-      CORDON_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      CORDON_DATA_DIR: path.join(tmpdir(), `cordon-chaos-${process.pid}`),
-      LOG_LEVEL: 'warn',
-    });
-    await cordon.start();
+    cordon = await startCordon(databaseUrl, 'chaos');
     sql = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     // Its idle connections break when PostgreSQL crashes; the pool opens new ones.
     sql.on('error', () => undefined);
@@ -437,16 +443,7 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
     const [trucks, dumped] = await Promise.all([sendTrucks(TRUCKS + TRUCKS_THROUGH_DATABASE_CRASHES, TRUCKS_DURING_BACKUP), dumping]);
     expect(trucks.submitted.size).toBe(TRUCKS_DURING_BACKUP);
     const restoredUrl = await postgres.restore(dumped, 'cordon_restored');
-    const restored = new CordonProcess(await freePort(), {
-      DATABASE_URL: restoredUrl,
-      MQTT_URL: broker.url,
-      MQTT_CLIENT_ID: `cordon-restored-${process.pid}`,
-      CORDON_DEMO: 'false',
-      CORDON_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      CORDON_DATA_DIR: path.join(tmpdir(), `cordon-restored-${process.pid}`),
-      LOG_LEVEL: 'warn',
-    });
-    await restored.start();
+    const restored = await startCordon(restoredUrl, 'restored');
     const copy = new pg.Pool({ connectionString: restoredUrl, max: 1 });
     try {
       // The copy holds part of what was written during the dump, as one consistent moment.

@@ -166,21 +166,20 @@ export class CordonProcess {
   }
 
   /** SIGKILL: no shutdown hook runs, whatever was in flight is cut off. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.stopping = true;
-    child.kill('SIGKILL');
-    await exited(child);
-    this.child = null;
+  kill(): Promise<void> {
+    return this.end('SIGKILL');
   }
 
   /** SIGTERM: the orderly shutdown. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    return this.end('SIGTERM');
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.stopping = true;
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited(child);
     this.child = null;
   }
