@@ -14,11 +14,14 @@ import pg from 'pg';
 import { containerCheckDigit } from '../../src/reference/validators.ts';
 import { telemetryTopic } from '../../src/tracking/telemetry.mqtt.ts';
 import { httpClient, login, stringField, type HttpClient, type HttpReply } from '../../bench/support/http-client.ts';
+import { runLoad } from '../../bench/support/load.ts';
 import { CordonProcess, createDatabase, freePort, MosquittoProcess, PostgresProcess, sleep } from './processes.ts';
 
 const ADMIN_PASSWORD = `chaos-${randomUUID()}`;
 const traderPassword = `chaos-${randomUUID()}`;
 
+/** Clients stop starting new work after this long; the checks then find what is missing. */
+const LOAD_SECONDS = 600;
 const TRUCKS = 1200;
 /** Trucks sent while PostgreSQL crashes, and how often it does. */
 const TRUCKS_THROUGH_DATABASE_CRASHES = 400;
@@ -79,15 +82,6 @@ async function untilAcknowledged(what: string, send: () => Promise<HttpReply>, s
     stats.retries += 1;
     await sleep(50 + randomInt(200));
   }
-}
-
-async function inParallel(count: number, concurrency: number, task: (n: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
 }
 
 describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the broker', () => {
@@ -230,7 +224,7 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
    */
   async function sendTrucks(from: number, count: number): Promise<Trucks> {
     const trucks: Trucks = { numbers: Array.from({ length: count }, (_, k) => from + k), submitted: new Map(), decisions: new Map() };
-    await inParallel(count, CLIENTS, async (k) => {
+    await runLoad({ count, concurrency: CLIENTS, maxSeconds: LOAD_SECONDS }, async (k) => {
       const n = from + k;
       // One truck in ten carries a container no declaration names: held at the gate, with an alert.
       const held = n % 10 === 9;
@@ -278,7 +272,7 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
   /** Each trip's fixes over HTTP, ten at a time, every batch sent until acknowledged. */
   async function sendTracks(trips: Array<{ device: string; route: Array<[number, number]> }>): Promise<void> {
     const total = BATCHES_PER_TRIP * FIXES_PER_BATCH;
-    await inParallel(trips.length, 4, async (k) => {
+    await runLoad({ count: trips.length, concurrency: 4, maxSeconds: LOAD_SECONDS }, async (k) => {
       const trip = trips[k] as (typeof trips)[number];
       for (let batch = 0; batch < BATCHES_PER_TRIP; batch++) {
         const messages = Array.from({ length: FIXES_PER_BATCH }, (_, i) => fixAt(trip.route, batch * FIXES_PER_BATCH + i, total));
@@ -499,7 +493,7 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
     })().finally(() => (chaosOver = true));
     // The devices report every 20 ms each, from before the first restart until after the last.
     const published = new Map<string, number>();
-    await inParallel(MQTT_DEVICES, MQTT_DEVICES, async (k) => {
+    await runLoad({ count: MQTT_DEVICES, concurrency: MQTT_DEVICES, maxSeconds: LOAD_SECONDS }, async (k) => {
       const trip = trips[k] as (typeof trips)[number];
       let index = 0;
       while (!chaosOver || index < MQTT_MIN_FIXES_PER_DEVICE) {

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { errorResponses } from '../http/schemas.ts';
 import type { App } from '../http/types.ts';
+import { operationsRepository as repo } from './operations.repository.ts';
 
 /** The scope of the key a Prometheus server scrapes with (`Authorization: Bearer <key>`). */
 export const METRICS_SCOPE = 'metrics:read';
@@ -21,7 +22,7 @@ export function registerOperationsRoutes(app: App, ctx: Pick<AppContext, 'db' | 
       schema: { tags, summary: 'Liveness: the process runs and its database answers', response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) } },
     },
     async () => {
-      await db.query('SELECT 1');
+      await repo.ping(db);
       return { status: 'ok' as const, database: db.dialect };
     },
   );
