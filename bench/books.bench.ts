@@ -70,7 +70,7 @@ interface World {
 
 /** The principal of a user, as the server sees it after login: the service is called with it directly. */
 async function principalOf(ctx: AppContext, username: string, password: string): Promise<Principal> {
-  const { token } = await ctx.identity.login(username, password);
+  const { token } = await ctx.identity.login(username, password, '127.0.0.1');
   const principal = await ctx.identity.authenticate(token);
   if (!principal) throw new Error(`${username} could not be authenticated`);
   return principal;

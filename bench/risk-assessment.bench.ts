@@ -26,10 +26,10 @@ async function measure(database: BenchDatabase): Promise<Result[]> {
   try {
     const { ctx } = server;
     const { zoneId, username, password } = await setUp(server.url, server.adminPassword);
-    const { token } = await ctx.identity.login(username, password);
+    const { token } = await ctx.identity.login(username, password, '127.0.0.1');
     const trader = await ctx.identity.authenticate(token);
     if (!trader) throw new Error('the benchmark trader could not be authenticated');
-    const admin = await ctx.identity.authenticate((await ctx.identity.login('admin', server.adminPassword)).token);
+    const admin = await ctx.identity.authenticate((await ctx.identity.login('admin', server.adminPassword, '127.0.0.1')).token);
     if (!admin) throw new Error('the benchmark admin could not be authenticated');
 
     const model = await ctx.risk.train(admin);

@@ -12,6 +12,7 @@ import type { App } from './platform/http/types.ts';
 import { registerAccessControl } from './platform/http/access.ts';
 import { frameworkErrors, registerErrorHandling } from './platform/http/errors.plugin.ts';
 import { closeUnusedConnections } from './platform/http/connections.ts';
+import { registerStrictJson } from './platform/http/body-text.ts';
 import { ErrorBody } from './platform/http/schemas.ts';
 import { registerHttpMetrics } from './platform/operations/metrics.ts';
 import { registerOperationsRoutes } from './platform/operations/operations.routes.ts';
@@ -45,6 +46,8 @@ function makeAjv(coerce: boolean): Ajv {
     useDefaults: true,
     coerceTypes: coerce ? 'array' : false,
     strict: false,
+    // NaN and Infinity (a JSON number such as 1e400) are not numbers a field can hold.
+    strictNumbers: true,
   });
   addFormats(ajv);
   return ajv;
@@ -54,6 +57,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimit,
+    // Behind the administration's reverse proxy, the client is the address it forwards (login throttling).
+    trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
     // Request ids let a client's complaint be matched to the log line.
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
@@ -99,6 +104,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   });
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
+  registerStrictJson(app, ctx.config.bodyLimit);
   registerAccessControl(app, (token) => ctx.identity.authenticate(token));
   closeUnusedConnections(app);
 

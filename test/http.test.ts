@@ -12,7 +12,7 @@ describe('HTTP contract', () => {
   });
   afterAll(() => t.close());
 
-  const raw = (payload: string, headers: Record<string, string>) =>
+  const raw = (payload: string | Buffer, headers: Record<string, string>) =>
     t.app.inject({ method: 'POST', url: '/api/v1/users', payload, headers: { authorization: `Bearer ${token}`, ...headers } });
 
   it('answers an unknown route with 404 in the error shape', async () => {
@@ -34,6 +34,20 @@ describe('HTTP contract', () => {
     const wrongType = await raw('username=x', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(wrongType.statusCode).toBe(415);
     expect((await t.admin.get('/api/v1/users?limit=200')).body.items.length).toBe(before);
+  });
+
+  it('refuses a JSON body with invalid UTF-8 inside a string, naming the body, and stores nothing', async () => {
+    const before = (await t.admin.get('/api/v1/users?limit=200')).body.items.length;
+    const text = JSON.stringify({ username: 'utf.user', displayName: 'Ana MARKER', role: 'auditor', password: 'long-enough-password' });
+    const [head, tail] = text.split('MARKER') as [string, string];
+    const response = await raw(Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]), { 'content-type': 'application/json' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid UTF-8', details: [{ path: '/body', message: 'must be UTF-8 text' }] } });
+    expect((await t.admin.get('/api/v1/users?limit=200')).body.items.length).toBe(before);
+    // The same body in valid UTF-8 (with a non-ASCII name) is taken.
+    const valid = await raw(JSON.stringify({ username: 'utf.user', displayName: 'Ana Ñúñez 张', role: 'auditor', password: 'long-enough-password' }), { 'content-type': 'application/json' });
+    expect(valid.statusCode).toBe(201);
+    expect(valid.json().displayName).toBe('Ana Ñúñez 张');
   });
 
   it('answers a path the router cannot read (too long a parameter, bad percent-encoding) with 400 in the error shape', async () => {

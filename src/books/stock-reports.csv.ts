@@ -5,7 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { AppError, FieldErrors } from '../platform/errors.ts';
 import { CSV_COLUMNS, MAX_REPORT_LINES, StockReportLine } from './stock-reports.schemas.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
+const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: false });
 const validateLine = ajv.compile<StockReportLine>(StockReportLine);
 
 type Column = (typeof CSV_COLUMNS)[number];

@@ -21,6 +21,7 @@ import {
   UploadReply,
 } from './stock-reports.schemas.ts';
 import { RECONCILERS, UPLOADERS, type StockReportUpload } from './stock-reports.service.ts';
+import { utf8TextParser } from '../platform/http/body-text.ts';
 
 const tags = ['books'];
 const readers = { access: { roles: ALL_ROLES } };
@@ -70,7 +71,7 @@ export function registerStockReportRoutes(app: App, ctx: AppContext): void {
     const upload = scoped.withTypeProvider<TypeBoxTypeProvider>();
     // Only JSON and CSV: a text/plain body is refused (415) rather than read as CSV.
     upload.removeContentTypeParser('text/plain');
-    upload.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_REPORT_BYTES }, (_request, body, parsed) => parsed(null, body));
+    upload.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_REPORT_BYTES }, utf8TextParser);
     upload.post(
       '/api/v1/books/:id/stock-reports',
       {

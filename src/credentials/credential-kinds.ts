@@ -55,7 +55,7 @@ export function publishedSchema(type: CredentialType, id: string): Record<string
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, options: { mode: 'fast' | 'full' }) => Ajv2020;
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+const ajv = new Ajv2020({ allErrors: true, strict: false, strictNumbers: true });
 // The fast formats: a date-time or URI of a credential is matched by shape; validity dates are also read as dates.
 addFormats(ajv, { mode: 'fast' });
 const validators = new Map<CredentialType, ValidateFunction>();

@@ -12,6 +12,7 @@ import { errorResponses, IdParams, Page } from '../platform/http/schemas.ts';
 import { BILL_READERS, GUARANTORS } from './bills.service.ts';
 import { Bill, BillDetail, BillQuery, GuaranteeInput, PaymentConfirmation, PaymentReceipt } from './duties.schemas.ts';
 import { SIGNATURE_HEADER, verifyPaymentSignature } from './payment.signature.ts';
+import { utf8Parser } from '../platform/http/body-text.ts';
 
 /** A confirmation is a few hundred bytes. */
 const CONFIRMATION_LIMIT = 16 * 1024;
@@ -62,12 +63,11 @@ export function registerBillRoutes(app: App, ctx: AppContext): void {
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     const parseJson = scope.getDefaultJsonParser('error', 'error');
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: CONFIRMATION_LIMIT }, (request, body, done) => {
-      const text = body.toString();
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: CONFIRMATION_LIMIT }, utf8Parser((request, text, done) => {
       if (!verifyPaymentSignature(config.paymentSecret ?? '', text, request.headers[SIGNATURE_HEADER])) return done(unsigned(), undefined);
       signed.add(request);
       void parseJson(request, text, done);
-    });
+    }));
     scope.post(
       '/api/v1/payments/confirmations',
       {

@@ -10,6 +10,7 @@ import { idempotent } from '../platform/http/idempotency.ts';
 import { errorResponses } from '../platform/http/schemas.ts';
 import { TARIFF_WRITERS } from './tariff.service.ts';
 import { TariffCodeParams, TariffLookup, TariffSchedule, TariffUploadQuery } from './duties.schemas.ts';
+import { utf8TextParser } from '../platform/http/body-text.ts';
 
 /** A whole national schedule as CSV: the USITC export is 3.9 MB; room for larger ones. */
 export const TARIFF_UPLOAD_LIMIT = 32 * 1024 * 1024;
@@ -44,7 +45,7 @@ export function registerTariffRoutes(app: App, ctx: AppContext): void {
   // The CSV body is read as text by a parser of this route's own scope, so no other route accepts CSV.
   void app.register((plugin, _options, registered) => {
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: TARIFF_UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: TARIFF_UPLOAD_LIMIT }, utf8TextParser);
     scope.put(
       '/api/v1/tariff',
       {

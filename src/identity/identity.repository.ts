@@ -117,12 +117,12 @@ export const identityRepository = {
     return row;
   },
 
-  async recordFailedLogin(db: Db, id: string, lockAfter: number, lockSeconds: number): Promise<void> {
+  async recordFailedLogin(db: Db, id: string, lockAfter: number, lockUntil: Date): Promise<void> {
     await db.query(
       `UPDATE users SET failed_logins = failed_logins + 1,
-         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
+         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
        WHERE id = $1`,
-      [id, lockAfter, lockSeconds],
+      [id, lockAfter, lockUntil],
     );
   },
 
@@ -134,11 +134,11 @@ export const identityRepository = {
     await db.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
   },
 
-  async findActiveSessionUser(db: Db, tokenHash: string): Promise<UserRow | undefined> {
+  async findActiveSessionUser(db: Db, tokenHash: string, now: Date): Promise<UserRow | undefined> {
     const [row] = await db.query<UserRow>(
       `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
-      [tokenHash],
+       WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.active`,
+      [tokenHash, now],
     );
     return row;
   },

@@ -56,7 +56,7 @@ export function registerIdentityRoutes(app: App, ctx: AppContext): void {
         response: { 200: Type.Object({ token: Type.String(), expiresAt: IsoDateTime, user: User }) },
       },
     },
-    (request) => identity.login(request.body.username, request.body.password),
+    (request) => identity.login(request.body.username, request.body.password, request.ip),
   );
 
   app.post(

@@ -8,6 +8,7 @@ import type { Principal, Role } from '../platform/auth/principal.ts';
 import { hashPassword, randomPassword, randomSecret, sha256Hex, verifyPassword } from '../platform/auth/secrets.ts';
 import { decodeCursor, toPage, UUID_PATTERN } from '../platform/http/pagination.ts';
 import { identityRepository as repo, type ApiKeyRow, type UserRow } from './identity.repository.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 
 const SESSION_PREFIX = 'cdn_s_';
 const KEY_PREFIX = 'cdn_k_';
@@ -111,6 +112,7 @@ async function checkScope(db: Db, role: Role, enterpriseId: string | null, zoneI
 
 export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeconds: number }) {
   const { db, clock } = deps;
+  const throttle = createLoginThrottle(clock);
 
   async function createUser(tx: Db, input: UserInput) {
     const errors = new FieldErrors();
@@ -142,16 +144,21 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
       return { created: true, password: password === null ? chosen : null };
     },
 
-    async login(username: string, password: string) {
+    /** `address` is the client's network address, whose failed logins are counted across accounts. */
+    async login(username: string, password: string, address: string) {
+      const throttled = throttle.retryAfterSeconds(address);
+      if (throttled > 0) throw new AppError('RATE_LIMITED', 'Too many failed logins from this address; try again later', [], throttled);
       const user = await repo.findUserByUsername(db, username);
       const now = clock.now();
       if (user?.locked_until && user.locked_until > now) {
-        throw new AppError('RATE_LIMITED', 'Too many failed logins; the account is locked for a few minutes');
+        const seconds = Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000);
+        throw new AppError('RATE_LIMITED', 'Too many failed logins; the account is locked for a few minutes', [], seconds);
       }
       // Verify even for an unknown user so that response time does not reveal which usernames exist.
       const ok = await verifyPassword(password, user?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA');
       if (!user || !ok || !user.active) {
-        if (user) await repo.recordFailedLogin(db, user.id, LOCK_AFTER, LOCK_SECONDS);
+        throttle.recordFailure(address);
+        if (user) await repo.recordFailedLogin(db, user.id, LOCK_AFTER, new Date(now.getTime() + LOCK_SECONDS * 1000));
         throw new AppError('UNAUTHENTICATED', 'Wrong username or password');
       }
       const token = SESSION_PREFIX + randomSecret();
@@ -173,7 +180,7 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
 
     async authenticate(token: string): Promise<Principal | null> {
       if (token.startsWith(SESSION_PREFIX)) {
-        const user = await repo.findActiveSessionUser(db, sha256Hex(token));
+        const user = await repo.findActiveSessionUser(db, sha256Hex(token), clock.now());
         return user ? principalFromUser(user) : null;
       }
       if (token.startsWith(KEY_PREFIX)) {
@@ -206,7 +213,7 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
     async authenticateCredential(credential: string): Promise<Principal | null> {
       const [kind, reference] = credential.split(':', 2);
       if (kind === 'session' && reference) {
-        const user = await repo.findActiveSessionUser(db, reference);
+        const user = await repo.findActiveSessionUser(db, reference, clock.now());
         return user ? principalFromUser(user) : null;
       }
       if (kind === 'api_key' && reference && UUID_PATTERN.test(reference)) {

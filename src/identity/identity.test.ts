@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/support/test-app.ts';
+import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 describe('identity', () => {
   let t: TestApp;
@@ -87,6 +87,22 @@ describe('identity', () => {
     }
     const locked = await t.anonymous.post('/api/v1/auth/login', { username: 'auditor.a', password: 'auditor-password-1' });
     expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(200);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(300);
+  });
+
+  it('refuses logins from an address after 20 failed ones across accounts, with Retry-After, while other addresses log in', async () => {
+    const login = (username: string, password: string, remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress });
+    for (let i = 0; i < 20; i += 1) {
+      expect((await login(`guess.${i}`, 'wrong-password-xx', '203.0.113.7')).statusCode).toBe(401);
+    }
+    const refused = await login('admin', ADMIN_PASSWORD, '203.0.113.7');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('this address') });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(500);
+    expect((await login('admin', ADMIN_PASSWORD, '203.0.113.8')).statusCode).toBe(200);
   });
 
   it('issues an API key shown once, which authenticates with its role until revoked', async () => {
@@ -141,5 +157,40 @@ describe('identity', () => {
     expect(doc.body.openapi).toBe('3.1.0');
     expect(doc.body.paths['/api/v1/users'].get.security).toEqual([{ bearer: [] }]);
     expect((await t.anonymous.get('/docs')).status).toBeLessThan(400);
+  });
+});
+
+describe('identity over time', () => {
+  const clock = { ms: Date.now(), now: () => new Date(clock.ms) };
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+  });
+  afterAll(() => t.close());
+
+  it('ends a session when its lifetime has passed', async () => {
+    const session = await t.login('admin', ADMIN_PASSWORD);
+    const me = await session.get('/api/v1/auth/me');
+    expect(me.status).toBe(200);
+    clock.ms += (t.ctx.config.tokenTtlSeconds - 60) * 1000;
+    expect((await session.get('/api/v1/auth/me')).status).toBe(200);
+    clock.ms += 61_000;
+    const expired = await session.get('/api/v1/auth/me');
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses an API key from its expiry on, and an expiry in the past at creation', async () => {
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    const expiresAt = new Date(clock.ms + 3_600_000).toISOString();
+    const created = await admin.post('/api/v1/api-keys', { name: 'gate reader 2', role: 'zone_operator', scopes: ['gate-events:write'], expiresAt });
+    expect(created.status).toBe(201);
+    const machine = t.client(created.body.key);
+    expect((await machine.get('/api/v1/auth/me')).status).toBe(200);
+    clock.ms += 3_600_000;
+    expect((await machine.get('/api/v1/auth/me')).status).toBe(401);
+    const past = await admin.post('/api/v1/api-keys', { name: 'late', role: 'zone_operator', scopes: ['gate-events:write'], expiresAt: new Date(clock.ms - 1000).toISOString() });
+    expect(past.status).toBe(400);
+    expect(past.body.error.details).toContainEqual({ path: '/expiresAt', message: 'must be in the future' });
   });
 });

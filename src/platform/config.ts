@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything is validated here, once, at start;
 // the process refuses to start on bad configuration and says which variable is wrong and why.
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -24,6 +25,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Maximum accepted request body, in bytes. */
   bodyLimit: number;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty trusts
+   * none, and the client is the connection's peer (login throttling counts per client address).
+   */
+  trustProxy: string[];
   /** Lifetime of a bearer token issued at login, in seconds. */
   tokenTtlSeconds: number;
   /** Key of the HMAC with which the bank signs payment confirmations; null refuses them (503). */
@@ -128,6 +134,15 @@ export function loadConfig(env: Env = process.env): Config {
   }
   // The embedded broker has no shared subscriptions: sharing is for several processes on one external broker.
   if (mqttSharedGroup !== null && mqttUrl === null) throw new ConfigError('MQTT_SHARED_GROUP needs MQTT_URL (the embedded broker serves one process)');
+  const trustProxy = (env.CORDON_TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of trustProxy) {
+    const [address, bits, extra] = entry.split('/');
+    const version = isIP(address ?? '');
+    const maxBits = version === 6 ? 128 : 32;
+    if (version === 0 || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new ConfigError(`CORDON_TRUST_PROXY must be a comma-separated list of IP addresses or CIDR ranges, got "${entry}"`);
+    }
+  }
   return {
     port,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -142,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     bodyLimit: readInt(env, 'CORDON_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
     maxUploadBytes: readInt(env, 'CORDON_MAX_UPLOAD_BYTES', 26_214_400, 1024, 1_073_741_824),
+    trustProxy,
     tokenTtlSeconds: readInt(env, 'CORDON_TOKEN_TTL', 8 * 3600, 60, 30 * 24 * 3600),
     paymentSecret,
     publicUrl,

@@ -31,6 +31,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** For RATE_LIMITED: when the client may try again (sent as Retry-After). */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }

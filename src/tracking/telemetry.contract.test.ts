@@ -95,6 +95,13 @@ describe('telemetry contract', () => {
     expect(errorsOf(null)).toEqual([{ path: '/', message: 'must be an object' }]);
   });
 
+  it('refuses a number JSON reads as Infinity, and invalid UTF-8 inside a string', () => {
+    const text = JSON.stringify({ ...position, speed: 0 }).replace('"speed":0', '"speed":1e400');
+    expect(parseTelemetry(text)).toEqual({ ok: false, errors: [{ path: '/speed', message: 'must be number' }] });
+    const seal = Buffer.concat([Buffer.from('{"type":"seal","time":"2026-03-01T08:16:00Z","state":"OPEN'), Buffer.from([0xff]), Buffer.from('ED"}')]);
+    expect(parseTelemetry(seal)).toEqual({ ok: false, errors: [{ path: '/', message: 'must be JSON (UTF-8)' }] });
+  });
+
   it('takes at most 1000 messages and at least one', () => {
     const many = Array.from({ length: MAX_TELEMETRY_MESSAGES }, (_, index) => ({ ...position, time: 1772352960000 + index * 1000 }));
     const result = parseTelemetry(many);

@@ -79,8 +79,8 @@ export type TelemetryMessage =
 export type TelemetryParse = { ok: true; messages: TelemetryMessage[] } | { ok: false; errors: ErrorDetail[] };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-// The same options as the HTTP body validator: no coercion, every error.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: false }));
+// The same options as the HTTP body validator: no coercion, no NaN or Infinity, every error.
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: false }));
 const validatePayload = ajv.compile<TelemetryMessageInput | TelemetryMessageInput[]>(TelemetryPayloadSchema);
 // Each kind on its own, so that a bad message is described by its own kind's rules only.
 const validatorsByType: Record<string, ValidateFunction> = {

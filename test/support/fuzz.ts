@@ -85,8 +85,8 @@ export function operationsOf(document: { paths: Record<string, Record<string, an
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 // As the application validates: bodies strictly, path and query parameters coerced from strings.
-const bodyAjv = addFormats(new Ajv({ allErrors: false, useDefaults: true, coerceTypes: false, strict: false }));
-const otherAjv = addFormats(new Ajv({ allErrors: false, useDefaults: true, coerceTypes: 'array', strict: false }));
+const bodyAjv = addFormats(new Ajv({ allErrors: false, useDefaults: true, coerceTypes: false, strict: false, strictNumbers: true }));
+const otherAjv = addFormats(new Ajv({ allErrors: false, useDefaults: true, coerceTypes: 'array', strict: false, strictNumbers: true }));
 const compiled = new Map<string, ValidateFunction>();
 
 /** Whether `value` passes `schema` as the application would check it (on a copy: defaults and coercion write). */
