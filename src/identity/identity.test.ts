@@ -194,3 +194,30 @@ describe('identity over time', () => {
     expect(past.body.error.details).toContainEqual({ path: '/expiresAt', message: 'must be in the future' });
   });
 });
+
+describe('identity behind a reverse proxy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ config: { trustProxy: ['10.0.0.0/8'] } });
+  });
+  afterAll(() => t.close());
+
+  const login = (password: string, forwardedFor: string, remoteAddress: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password }, remoteAddress, headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('counts failed logins per client the trusted proxy names, and ignores what an untrusted peer claims', async () => {
+    const failures = (forwardedFor: string, remoteAddress: string, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `nobody.${i}`, password: 'wrong-password-xx' }, remoteAddress, headers: { 'x-forwarded-for': forwardedFor } }),
+        ),
+      );
+    expect((await failures('198.51.100.1', '10.0.0.5', 20)).map((response) => response.statusCode)).toEqual(Array(20).fill(401));
+    expect((await login(ADMIN_PASSWORD, '198.51.100.1', '10.0.0.5')).statusCode).toBe(429);
+    // Another client behind the same proxy is not held back.
+    expect((await login(ADMIN_PASSWORD, '198.51.100.2', '10.0.0.5')).statusCode).toBe(200);
+    // A peer that is not a trusted proxy is counted as itself, whatever it forwards.
+    expect((await failures('198.51.100.9', '192.0.2.10', 20)).map((response) => response.statusCode)).toEqual(Array(20).fill(401));
+    expect((await login(ADMIN_PASSWORD, '198.51.100.3', '192.0.2.10')).statusCode).toBe(429);
+  });
+});

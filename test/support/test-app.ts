@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
-import { loadConfig } from '../../src/platform/config.ts';
+import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { openDb } from '../../src/platform/db/db.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import type { App } from '../../src/platform/http/types.ts';
@@ -46,7 +46,7 @@ export interface TestApp {
 
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 
-export async function createTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(options: { clock?: Clock; config?: Pick<Partial<Config>, 'trustProxy'> } = {}): Promise<TestApp> {
   const databaseUrl = process.env.DATABASE_URL ?? null;
   const schema = databaseUrl ? `test_${randomBytes(6).toString('hex')}` : undefined;
   if (databaseUrl && schema) {
@@ -59,7 +59,7 @@ export async function createTestApp(options: { clock?: Clock } = {}): Promise<Te
   await migrate(db);
   // Scan images of a test go to a directory of its own, never into the working tree's data directory.
   const objectDir = mkdtempSync(path.join(tmpdir(), 'cordon-objects-'));
-  const config = { ...loadConfig({}), demo: false, simulate: false, databaseUrl, paymentSecret: PAYMENT_SECRET, objectDir };
+  const config = { ...loadConfig({}), demo: false, simulate: false, databaseUrl, paymentSecret: PAYMENT_SECRET, objectDir, ...options.config };
   const ctx = await createContext(config, db, options.clock);
   await ctx.identity.ensureFirstAdmin(ADMIN_PASSWORD);
   const app = await buildApp(ctx);
