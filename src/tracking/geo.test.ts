@@ -110,6 +110,30 @@ describe('corridors', () => {
     }
   });
 
+  it('gives the same answers for fixes that follow the route, leave it and come back, as a plain scan', () => {
+    // Each answer starts from the edge the previous one found nearest: a walk along the route with
+    // detours, jumps back and forth and the route's own loops must not mislead it.
+    const random = seededRandom(7);
+    const line: LonLat[] = [[13.0, 52.3]];
+    for (let i = 1; i < 3000; i++) {
+      const [lon, lat] = line[i - 1]!;
+      line.push([lon + Math.sin(i / 40) * 0.0004, lat + Math.cos(i / 55) * 0.0003]);
+    }
+    const corridor: Corridor = { type: 'route', line, widthMeters: 120 };
+    let inside = 0;
+    for (let step = 0; step < 3000; step++) {
+      const at = step % 500 === 499 ? Math.floor(random() * line.length) : Math.min(line.length - 1, step);
+      const base = line[at]!;
+      const offset = step % 300 < 60 ? 0.01 : 0.0008;
+      const p: LonLat = [base[0] + (random() - 0.5) * offset, base[1] + (random() - 0.5) * offset];
+      const expected = Math.max(0, distanceToLineMeters(p, line) - 60);
+      if (expected === 0) inside++;
+      expect(metersOutside(p, corridor)).toBeCloseTo(expected, 6);
+    }
+    expect(inside).toBeGreaterThan(1000);
+    expect(inside).toBeLessThan(2900);
+  });
+
   it('gives the same containment and distances with the index of a large polygon with a hole', () => {
     const random = seededRandom(3);
     const ring = (radius: number, n: number): LonLat[] =>

@@ -90,6 +90,8 @@ export interface PreparedEdges {
   readonly minY: number;
   readonly maxX: number;
   readonly maxY: number;
+  /** The edge last found nearest to a point (-1: none yet): where the next fix of a trip is looked for first. */
+  nearest: number;
 }
 
 /** The edges of open lines (`closed` false) or of polygon rings (`closed` true: last point back to the first). */
@@ -133,7 +135,7 @@ export function prepareEdges(rings: readonly (readonly LonLat[])[], closed: bool
     maxY = Math.max(maxY, y1);
   }
   index?.finish();
-  return { coords, count, index, minX, minY, maxX, maxY };
+  return { coords, count, index, minX, minY, maxX, maxY, nearest: -1 };
 }
 
 // The search callbacks below run synchronously inside Flatbush.search; they read and write these
@@ -143,6 +145,7 @@ let queryY = 0;
 let queryKx = 0;
 let queryCoords: Float64Array = new Float64Array(0);
 let queryBest = 0;
+let queryNearest = -1;
 let queryInside = false;
 
 function edgeDistanceSquared(coords: Float64Array, i: number): number {
@@ -157,7 +160,10 @@ function edgeDistanceSquared(coords: Float64Array, i: number): number {
 
 function visitNearest(i: number): boolean {
   const d = edgeDistanceSquared(queryCoords, i);
-  if (d < queryBest) queryBest = d;
+  if (d < queryBest) {
+    queryBest = d;
+    queryNearest = i;
+  }
   return false;
 }
 
@@ -177,6 +183,7 @@ function startQuery(p: LonLat, edges: PreparedEdges): void {
   queryKx = METERS_PER_DEGREE * Math.cos(p[1] * RAD);
   queryCoords = edges.coords;
   queryBest = Number.POSITIVE_INFINITY;
+  queryNearest = -1;
   queryInside = false;
 }
 
@@ -186,6 +193,32 @@ function startQuery(p: LonLat, edges: PreparedEdges): void {
  * `withinMeters`, and Infinity when no edge is that near.
  */
 export function distanceToEdgesMeters(p: LonLat, edges: PreparedEdges, withinMeters = Number.POSITIVE_INFINITY): number {
+  const distance = nearestEdgeMeters(p, edges, withinMeters);
+  if (queryNearest >= 0) edges.nearest = queryNearest;
+  return distance;
+}
+
+/**
+ * Whether an edge lies within `meters` of `p`, looking first at the edge last found nearest and its
+ * neighbours: the next fix along a route is almost always near them, and a full search is then not
+ * needed. The answer is the same as `distanceToEdgesMeters(p, edges) <= meters`.
+ */
+export function edgeWithin(p: LonLat, edges: PreparedEdges, meters: number): boolean {
+  const hint = edges.nearest;
+  if (hint >= 0) {
+    startQuery(p, edges);
+    const limit = meters * meters;
+    for (let i = Math.max(0, hint - 1); i <= Math.min(edges.count - 1, hint + 2); i++) {
+      if (edgeDistanceSquared(edges.coords, i) <= limit) {
+        edges.nearest = i;
+        return true;
+      }
+    }
+  }
+  return distanceToEdgesMeters(p, edges, meters) <= meters;
+}
+
+function nearestEdgeMeters(p: LonLat, edges: PreparedEdges, withinMeters: number): number {
   startQuery(p, edges);
   const { index } = edges;
   if (index) {
@@ -240,6 +273,9 @@ function edgesOf(corridor: Corridor): PreparedEdges {
  */
 export function metersOutside(p: LonLat, corridor: Corridor): number {
   const edges = edgesOf(corridor);
-  if (corridor.type === 'route') return Math.max(0, distanceToEdgesMeters(p, edges) - corridor.widthMeters / 2);
+  if (corridor.type === 'route') {
+    const halfWidth = corridor.widthMeters / 2;
+    return edgeWithin(p, edges, halfWidth) ? 0 : Math.max(0, distanceToEdgesMeters(p, edges) - halfWidth);
+  }
   return edgesContain(p, edges) ? 0 : distanceToEdgesMeters(p, edges);
 }

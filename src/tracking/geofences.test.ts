@@ -101,28 +101,29 @@ describe('geofence index', () => {
         expect(ids(index.containing(p))).toEqual(expected);
         const kind = KINDS[i % KINDS.length]!;
         expect(ids(index.containingOfKind(p, kind))).toEqual(bruteForce(fences.filter((fence) => fence.kind === kind), p));
+        const gates = bruteForce(fences.filter((fence) => fence.kind === 'GATE'), p).map((id) => `o${id.slice(1)}`);
+        const here = index.gatesAndZoneAt(p);
+        expect([...here.gateIds].sort()).toEqual(gates.sort());
+        expect(here.inZone).toBe(bruteForce(fences.filter((fence) => fence.kind === 'ZONE'), p).length > 0);
       }
       // The points did fall in fences, often in several.
       expect(hits).toBeGreaterThan(1000);
     }
   });
 
-  it('builds and answers quickly with 10,000 fences', () => {
+  // How fast it answers is measured by the tracking benchmark (10,000 fences), not here.
+  it('answers as a scan does with 10,000 fences', () => {
     const random = seededRandom(9);
     const fences = randomFences(random, 10_000, 10, 50, 4);
-    const started = performance.now();
     const index = new GeofenceIndex(fences);
-    const built = performance.now();
-    const points = Array.from({ length: 10_000 }, (): LonLat => [10 + (random() - 0.5) * 4, 50 + (random() - 0.5) * 4]);
-    let found = 0;
-    for (const p of points) found += index.containing(p).length;
-    const answered = performance.now();
     expect(index.size).toBe(10_000);
-    // Generous bounds for a busy machine: in practice tens of milliseconds each.
-    expect(built - started).toBeLessThan(1000);
-    expect(answered - built).toBeLessThan(1000);
-    // Spot-check the answers against the scan.
-    for (const p of points.slice(0, 30)) expect(ids(index.containing(p))).toEqual(bruteForce(fences, p));
+    const points = Array.from({ length: 200 }, (): LonLat => [10 + (random() - 0.5) * 4, 50 + (random() - 0.5) * 4]);
+    let found = 0;
+    for (const p of points) {
+      const expected = bruteForce(fences, p);
+      found += expected.length;
+      expect(ids(index.containing(p))).toEqual(expected);
+    }
     expect(found).toBeGreaterThan(0);
   });
 });

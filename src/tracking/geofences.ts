@@ -91,6 +91,25 @@ export class GeofenceIndex {
     return this.search(p, kind);
   }
 
+  /**
+   * The owners of the GATE fences containing p and whether a ZONE fence does, in one search: what the
+   * trip monitor asks of every position.
+   */
+  gatesAndZoneAt(p: LonLat): { gateIds: string[]; inZone: boolean } {
+    const here = { gateIds: [] as string[], inZone: false };
+    if (!this.index) return here;
+    const [lon, lat] = p;
+    this.index.search(lon, lat, lon, lat, (i) => {
+      const fence = this.fences[i]!;
+      if (fence.kind === 'GATE' ? contains(this.tests[i]!, p) : fence.kind === 'ZONE' && !here.inZone && contains(this.tests[i]!, p)) {
+        if (fence.kind === 'GATE') here.gateIds.push(fence.ownerId);
+        else here.inZone = true;
+      }
+      return false;
+    });
+    return here;
+  }
+
   private search(p: LonLat, kind: FenceKind | null): Fence[] {
     const found: Fence[] = [];
     if (!this.index) return found;

@@ -46,10 +46,7 @@ const geofences = new GeofenceIndex([
     shape: { type: 'polygon', rings: [[[55.19, 24.99], [55.21, 24.99], [55.21, 25.01], [55.19, 25.01], [55.19, 24.99]]] },
   },
 ]);
-const fences: TripFences = {
-  gatesAt: (p) => geofences.containingOfKind(p, 'GATE').map((fence) => fence.ownerId),
-  inZone: (p) => geofences.containingOfKind(p, 'ZONE').length > 0,
-};
+const fences: TripFences = { at: (p) => geofences.gatesAndZoneAt(p) };
 
 const trip: TripContext = {
   tripId: 'trip-1',
@@ -419,7 +416,7 @@ describe('trip monitor: a real GPS track', () => {
   // Track 39: 529 fixes of a 17 km drive south-west of Berlin, 22 to 44 m apart.
   const track = traces.get('39')!;
   const context: TripContext = { ...trip, corridor: { type: 'route', line: track, widthMeters: 100 }, allowedStops: [] };
-  const nowhere: TripFences = { gatesAt: () => [], inZone: () => false };
+  const nowhere: TripFences = { at: () => ({ gateIds: [], inZone: false }) };
   const EVERY = 5;
 
   /** Moves fixes `from` to `to` (exclusive) `meters` to the left of the direction the track takes there. */

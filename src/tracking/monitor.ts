@@ -113,9 +113,8 @@ export interface Observation {
 }
 
 export interface TripFences {
-  /** The ids of the gates whose fences contain p. */
-  gatesAt(p: LonLat): string[];
-  inZone(p: LonLat): boolean;
+  /** The ids of the gates whose fences contain p, and whether a zone does. */
+  at(p: LonLat): { gateIds: string[]; inZone: boolean };
 }
 
 /** A seal armed this close in time to a position in the origin gate's fence starts the trip. */
@@ -212,7 +211,7 @@ function observePosition(step: Step, status: 'PLANNED' | 'ACTIVE', message: Extr
   // Positions come filtered and in order; one that is not newer moves nothing.
   if (previous && at <= previous.at) return;
   const p: LonLat = [message.lon, message.lat];
-  const here = { gateIds: fences.gatesAt(p), inZone: fences.inZone(p) };
+  const here = fences.at(p);
   state.lastFix = { at, lon: message.lon, lat: message.lat, gateIds: here.gateIds, inZone: here.inZone };
   if (here.gateIds.includes(trip.originGateId)) state.originFenceAt = at;
   if (status !== 'ACTIVE') return;

@@ -33,12 +33,12 @@ export function telemetryTopic(deviceId: string): string {
 /** The handler of Cordon's subscriber: resolves once stored, rejects only when storing failed. */
 export function createTelemetryBridge(deps: { ingest: TelemetryIngest; clock: Clock; log: MqttLog }): MessageHandler {
   const { ingest, clock, log } = deps;
-  return async (topic, payload, packet) => {
+  return (topic, payload, packet) => {
     const deviceId = deviceIdOfTopic(topic);
     if (deviceId === null) {
       // Only an external broker's subscription could bring one; nothing to count it against.
       log.warn({ topic }, 'MQTT message on a topic that names no device ignored');
-      return;
+      return Promise.resolve();
     }
     const receivedAt = clock.now();
     const parsed =
@@ -47,21 +47,20 @@ export function createTelemetryBridge(deps: { ingest: TelemetryIngest; clock: Cl
         : parseTelemetry(payload);
     if (!parsed.ok) {
       log.warn({ deviceId, bytes: payload.length, error: parsed.errors[0], errors: parsed.errors.length }, 'telemetry payload refused (MALFORMED)');
-      await ingest.refuse(deviceId, receivedAt);
-      return;
+      return ingest.refuse(deviceId, receivedAt);
     }
-    try {
-      const result = await ingest.submit(deviceId, parsed.messages, receivedAt);
-      if (Object.keys(result.dropped).length > 0) log.debug({ deviceId, accepted: result.accepted, dropped: result.dropped, dup: packet.dup }, 'telemetry messages dropped');
-    } catch (error) {
-      // A refusal by the rules is final: acknowledging it keeps the broker from sending it forever.
-      // Anything else (the database) propagates, so the message is not acknowledged.
-      if (error instanceof AppError) {
+    // Chained rather than awaited: one promise less for each of tens of thousands of messages a second.
+    return ingest.submit(deviceId, parsed.messages, receivedAt).then(
+      (result) => {
+        if (Object.keys(result.dropped).length > 0) log.debug({ deviceId, accepted: result.accepted, dropped: result.dropped, dup: packet.dup }, 'telemetry messages dropped');
+      },
+      (error: unknown) => {
+        // A refusal by the rules is final: acknowledging it keeps the broker from sending it forever.
+        // Anything else (the database) propagates, so the message is not acknowledged.
+        if (!(error instanceof AppError)) throw error;
         log.warn({ deviceId, code: error.code, message: error.message }, 'telemetry refused');
-        return;
-      }
-      throw error;
-    }
+      },
+    );
   };
 }
 

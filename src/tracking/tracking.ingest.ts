@@ -459,10 +459,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   async function writeFlush(tx: Db, batch: readonly Pending[], work: FlushWork): Promise<void> {
     const current = await loadSettings(tx);
     const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
-    const fences: TripFences = {
-      gatesAt: (p) => index.containingOfKind(p, 'GATE').map((fence) => fence.ownerId),
-      inZone: (p) => index.containingOfKind(p, 'ZONE').length > 0,
-    };
+    const fences: TripFences = { at: (p) => index.gatesAndZoneAt(p) };
 
     // The devices: from memory, or read (with their open trips) when not held.
     const codes = [...new Set(batch.map((pending) => pending.code))];

@@ -287,6 +287,21 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 const e7 = (degrees: number) => Math.round(degrees * 1e7);
 const smallint = (value: number | null, scale = 1) => (value === null ? null : Math.min(32_767, Math.max(0, Math.round(value * scale))));
 
+/**
+ * The text of a PostgreSQL array of values that never need quoting (integers, uuids, ISO 8601 times)
+ * or nulls. A flush writes thousands of positions, and node-postgres's general array serializer,
+ * which quotes and escapes every element, costs more than the rest of the statement.
+ */
+function plainArray(values: ReadonlyArray<string | number | null>): string {
+  let text = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) text += ',';
+    const value = values[i];
+    text += value === null || value === undefined ? 'NULL' : value;
+  }
+  return `${text}}`;
+}
+
 export interface Scope {
   /** Set for enterprise users: only that enterprise's records. */
   enterpriseId: string | null;
@@ -596,19 +611,22 @@ export const trackingRepository = {
 
   async insertPositions(db: Db, positions: readonly PositionValues[]): Promise<void> {
     if (positions.length === 0) return;
+    const columns: Array<Array<string | number | null>> = [[], [], [], [], [], [], []];
+    const [trips, times, lats, lons, speeds, headings, accuracies] = columns as [string[], string[], number[], number[], Array<number | null>, Array<number | null>, Array<number | null>];
+    for (const p of positions) {
+      trips.push(p.tripId);
+      times.push(p.at.toISOString());
+      lats.push(e7(p.lat));
+      lons.push(e7(p.lon));
+      speeds.push(smallint(p.speedKmh, 10));
+      headings.push(p.heading === null ? null : Math.round(p.heading) % 360);
+      accuracies.push(smallint(p.accuracyM));
+    }
     await db.query(
       `INSERT INTO trip_positions (trip_id, at, lat_e7, lon_e7, speed_kmh_x10, heading, accuracy_m)
        SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::integer[], $4::integer[], $5::smallint[], $6::smallint[], $7::smallint[])
        ON CONFLICT DO NOTHING`,
-      [
-        positions.map((p) => p.tripId),
-        positions.map((p) => p.at.toISOString()),
-        positions.map((p) => e7(p.lat)),
-        positions.map((p) => e7(p.lon)),
-        positions.map((p) => smallint(p.speedKmh, 10)),
-        positions.map((p) => (p.heading === null ? null : Math.round(p.heading) % 360)),
-        positions.map((p) => smallint(p.accuracyM)),
-      ],
+      columns.map(plainArray),
     );
   },
 

@@ -89,7 +89,20 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
   });
 
   let stopping = false;
-  const inFlight = new Set<Promise<boolean>>();
+  // Messages handed to the handler and not yet settled; a counter and two lists of waiters rather than
+  // a set of promises: tens of thousands of messages a second each pay for what is kept here.
+  let inFlight = 0;
+  let readingPaused: (() => void) | null = null;
+  const whenIdle: Array<() => void> = [];
+  const settled = () => {
+    inFlight -= 1;
+    if (readingPaused) {
+      const resume = readingPaused;
+      readingPaused = null;
+      resume();
+    }
+    if (inFlight === 0) for (const resolve of whenIdle.splice(0)) resolve();
+  };
   let markSubscribed: () => void = () => undefined;
   const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
 
@@ -134,29 +147,34 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     const { topic, messageId, qos } = packet;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     if (packet.dup) log.debug({ topic, messageId }, 'MQTT message delivered again');
-    /** Whether the handler resolved. */
-    const work = handle(topic, payload, { dup: packet.dup === true }).then(
+    inFlight += 1;
+    let work: Promise<void>;
+    try {
+      work = handle(topic, payload, { dup: packet.dup === true });
+    } catch (error) {
+      // A handler that throws instead of rejecting is treated as one that rejects.
+      work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    work.then(
       () => {
         if (qos === 1 && messageId !== undefined) acknowledge(connection, messageId);
-        return true;
+        // Not subscribed at QoS 2, so not expected; mqtt.js completes one (PUBCOMP) only without an error.
+        if (qos === 2) callback();
+        settled();
       },
       (error: unknown) => {
-        if (client.stream !== connection) return false;
-        log.error({ err: error, topic, messageId }, 'telemetry not stored; reconnecting so that the broker sends it again');
-        dropConnection();
-        return false;
+        if (client.stream === connection) {
+          log.error({ err: error, topic, messageId }, 'telemetry not stored; reconnecting so that the broker sends it again');
+          dropConnection();
+        }
+        if (qos === 2) callback(new Error('not stored'));
+        settled();
       },
     );
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
-    if (qos === 2) {
-      // Not subscribed at QoS 2, so not expected; mqtt.js completes one (PUBCOMP) only without an error.
-      void work.then((stored) => callback(stored ? undefined : new Error('not stored')));
-      return;
-    }
+    if (qos === 2) return;
     const next = () => callback(qos === 1 ? ACKNOWLEDGED_LATER : undefined);
-    // Past the limit, reading stops until one finishes: the broker then holds the rest.
-    if (inFlight.size >= maxInFlight) void Promise.race(inFlight).then(next);
+    // Past the limit, reading stops until one settles: the broker then holds the rest.
+    if (inFlight >= maxInFlight) readingPaused = next;
     else next();
   };
 
@@ -192,7 +210,7 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        await Promise.allSettled([...inFlight]);
+        if (inFlight > 0) await new Promise<void>((resolve) => whenIdle.push(resolve));
         writeAcks();
         await client.endAsync();
       })();
