@@ -489,7 +489,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     const ordered = new Map<Pending, TelemetryMessage[]>();
     for (const pending of batch) {
       // A device's batch may come in any order; the filters and the monitor read it in time order.
-      const messages = [...pending.messages].sort((a, b) => a.at.getTime() - b.at.getTime());
+      const messages = pending.messages.length > 1 ? [...pending.messages].sort((a, b) => a.at.getTime() - b.at.getTime()) : pending.messages;
       ordered.set(pending, messages);
       const device = work.devices.get(pending.code);
       if (!device) continue;
@@ -523,7 +523,9 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
             continue;
           }
           device.lastFix = { at: message.at, lat: message.lat, lon: message.lon };
-          Object.assign(deviceUpdate, { lastFixAt: message.at, lastLat: message.lat, lastLon: message.lon });
+          deviceUpdate.lastFixAt = message.at;
+          deviceUpdate.lastLat = message.lat;
+          deviceUpdate.lastLon = message.lon;
           if (message.battery !== null) deviceUpdate.battery = message.battery;
           const trip = device.trip;
           if (!trip) {
@@ -536,8 +538,10 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           if (trip.status === 'ACTIVE' && trip.lastLat !== null && trip.lastLon !== null) {
             update.addedDistanceM += distanceMeters([trip.lastLon, trip.lastLat], [message.lon, message.lat]);
           }
-          Object.assign(trip, { lastAt: message.at, lastLat: message.lat, lastLon: message.lon, lastSpeedKmh: message.speedKmh });
-          Object.assign(update, { lastAt: message.at, lastLat: message.lat, lastLon: message.lon, lastSpeedKmh: message.speedKmh });
+          trip.lastAt = update.lastAt = message.at;
+          trip.lastLat = update.lastLat = message.lat;
+          trip.lastLon = update.lastLon = message.lon;
+          trip.lastSpeedKmh = update.lastSpeedKmh = message.speedKmh;
           update.addedPositions += 1;
           monitorMessage(work, device, message, fences, current.monitor);
           continue;
