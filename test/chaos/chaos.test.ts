@@ -142,6 +142,9 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
       ...settings,
       selectivity: { ...(current.selectivity as object), randomRedShare: '0', randomYellowShare: '0', autoReleaseGreen: false, rules: [] },
     });
+    // The risk engine's lanes too: the trucks held at the gate raise the enterprise's score as the run goes,
+    // which would send its later declarations to RED, where they wait for an inspection instead of a release.
+    await admin.expect('PUT', '/api/v1/risk/settings', { redRate: '0', yellowRate: '0', retrainEveryDays: null });
     const gate = async (code: string, direction: string, latitude: number, longitude: number) =>
       stringField(await admin.expect('POST', `/api/v1/zones/${zoneId}/gates`, { code, name: `Gate ${code}`, kind: 'ROAD', direction, latitude, longitude }), 'id', 'POST gate');
     gateId = await gate('G1', 'BOTH', 40.68, -74.02);
