@@ -4,7 +4,7 @@
 // values). Then the scoping: a zone's officer sees that zone's figures, an enterprise its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
-import { createTestApp, PAYMENT_SECRET, type ApiClient, type TestApp } from '../../test/support/test-app.ts';
+import { createTestApp, SESSIONS_OUTLAST_THE_TEST, PAYMENT_SECRET, type ApiClient, type TestApp } from '../../test/support/test-app.ts';
 import { createEnterprise, createUser, createZone, declarationBody } from '../../test/support/factories.ts';
 import { DEFAULT_SELECTIVITY } from '../declarations/selectivity.schema.ts';
 import { signPayment } from '../duties/payment.signature.ts';
@@ -21,8 +21,8 @@ const shotguns = { partNumber: 'SHOTGUN', hsCode: '930320', description: 'Sporti
 
 describe('operations dashboard', () => {
   let t: TestApp;
-  // Every step happens on the day after the database's today (sessions expire by the database's
-  // clock, so this one runs ahead), from 01:00 UTC; `at(m)` moves it to m minutes past 01:00.
+  // Every step happens on the day after the database's today, from 01:00 UTC; `at(m)` moves it to m
+  // minutes past 01:00.
   const day0 = Math.ceil(Date.now() / DAY) * DAY;
   const start = day0 + 60 * MINUTE;
   let now = new Date(start);
@@ -45,7 +45,7 @@ describe('operations dashboard', () => {
   let bills: { total: string; currency: string }[];
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, config: SESSIONS_OUTLAST_THE_TEST });
     zoneA = await createZone(t.admin);
     zoneB = await createZone(t.admin, { locode: 'USEWR' });
     const e1 = await createEnterprise(t.admin, [zoneA.id]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { Decimal } from 'decimal.js';
-import { createTestApp, type ApiClient, type TestApp } from '../../test/support/test-app.ts';
+import { createTestApp, SESSIONS_OUTLAST_THE_TEST, type ApiClient, type TestApp } from '../../test/support/test-app.ts';
 import { createEnterprise, createUser, createZone } from '../../test/support/factories.ts';
 import { bookOf, declareAndPass, expectStatus, line, lotsOf, setSelectivity } from './books.fixtures.ts';
 
@@ -18,7 +18,7 @@ function expectIdentity(row: Balances): void {
 
 describe('annual reconciliation report', () => {
   let t: TestApp;
-  // The clock runs ahead of the database's (sessions expire by that one), over the turn of two years.
+  // The clock runs ahead of the database's, over the turn of two years.
   const year = new Date().getUTCFullYear() + 1;
   const at = (iso: string) => new Date(iso);
   let now = at(`${year}-12-30T10:00:00Z`);
@@ -35,7 +35,7 @@ describe('annual reconciliation report', () => {
   const cable = { partNumber: 'CABLE', hsCode: '854442', description: 'USB cable', unit: 'H87' };
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, config: SESSIONS_OUTLAST_THE_TEST });
     const zone = await createZone(t.admin);
     const e1 = await createEnterprise(t.admin, [zone.id]);
     const e2 = await createEnterprise(t.admin, [zone.id]);

@@ -19,7 +19,7 @@ import {
 describe('account books', () => {
   let t: TestApp;
   // A controlled clock: the stock as of a past day needs movements on two days. It runs ahead of the
-  // database's clock (sessions expire by that one) and moves only a few hours in all.
+  // database's clock and moves only a few hours in all.
   const dayMs = 86_400_000;
   const day1Start = Math.ceil(Date.now() / dayMs) * dayMs;
   const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);

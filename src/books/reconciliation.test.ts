@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { createTestApp, type ApiClient, type TestApp } from '../../test/support/test-app.ts';
+import { createTestApp, SESSIONS_OUTLAST_THE_TEST, type ApiClient, type TestApp } from '../../test/support/test-app.ts';
 import { createEnterprise, createUser, createZone } from '../../test/support/factories.ts';
 import { bookOf, declareAndPass, expectStatus, line, setSelectivity } from './books.fixtures.ts';
 
 describe('reconciliation of stock reports with the books', () => {
   let t: TestApp;
-  // A controlled clock ahead of the database's (sessions expire by that one): goods arrive on two
+  // A controlled clock ahead of the database's: goods arrive on two
   // days, and a report as of the first must not see the second day's.
   const dayMs = 86_400_000;
   const day1Start = Math.ceil(Date.now() / dayMs) * dayMs;
@@ -33,7 +33,7 @@ describe('reconciliation of stock reports with the books', () => {
     );
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, config: SESSIONS_OUTLAST_THE_TEST });
     const zone = await createZone(t.admin);
     const e1 = await createEnterprise(t.admin, [zone.id]);
     const e2 = await createEnterprise(t.admin, [zone.id]);

@@ -3,7 +3,7 @@
 // snapshot metadata except what a customs hold keeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { createTestApp, type ApiClient, type ApiResponse, type TestApp } from '../../test/support/test-app.ts';
+import { createTestApp, SESSIONS_OUTLAST_THE_TEST, type ApiClient, type ApiResponse, type TestApp } from '../../test/support/test-app.ts';
 import { createEnterprise, createUser, createZone, declarationBody } from '../../test/support/factories.ts';
 import { listAll, unique } from '../../test/support/access.ts';
 import { readEvents } from '../platform/events/outbox.ts';
@@ -42,7 +42,7 @@ const line = (hsCode: string, description: string, unit: string) => ({
 
 describe('CCTV coverage and retention', () => {
   let t: TestApp;
-  // Ahead of the database's clock and only ever moved forward, so sessions stay valid.
+  // Ahead of the database's clock and only ever moved forward.
   const start = Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE;
   let now = start;
   // Milliseconds the clock moves at each reading, as a real one does while a request is served.
@@ -71,7 +71,7 @@ describe('CCTV coverage and retention', () => {
   const cctvAlerts = async () => (await listAll(t.admin, '/api/v1/alerts?kind=CCTV_GAP')) as { subjectType: string; subjectId: string; severity: string; status: string; id: string; details: Record<string, unknown> }[];
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, config: SESSIONS_OUTLAST_THE_TEST });
     await setSelectivity(t);
     zone = await createZone(t.admin);
     otherZone = await createZone(t.admin, { locode: 'USEWR' });

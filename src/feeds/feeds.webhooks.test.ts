@@ -5,7 +5,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/support/test-app.ts';
+import { createTestApp, SESSIONS_OUTLAST_THE_TEST, type TestApp } from '../../test/support/test-app.ts';
 import { createZone } from '../../test/support/factories.ts';
 import { appendEvent } from '../platform/events/outbox.ts';
 import { verifyFeedItem } from './feeds.signature.ts';
@@ -93,7 +93,7 @@ describe('partner feed webhooks', () => {
 
   beforeAll(async () => {
     base = await hooks.listen();
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, config: SESSIONS_OUTLAST_THE_TEST });
     const key = await t.admin.post('/api/v1/api-keys', { name: 'Partner customs', role: 'partner', scopes: ['feeds:read'] });
     partnerKeyId = key.body.id;
   });

@@ -187,12 +187,12 @@ export const identityRepository = {
     await db.query(`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'`);
   },
 
-  async touchApiKey(db: Db, id: string): Promise<void> {
+  async touchApiKey(db: Db, id: string, at: Date): Promise<void> {
     // At most one write a minute per key, even when several requests find it stale at once.
     await db.query(
-      `UPDATE api_keys SET last_used_at = now()
-       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-      [id],
+      `UPDATE api_keys SET last_used_at = $2
+       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $2::timestamptz - interval '1 minute')`,
+      [id, at],
     );
   },
 };

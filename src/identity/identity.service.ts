@@ -192,7 +192,8 @@ export function createIdentityService(deps: { db: Db; clock: Clock; tokenTtlSeco
         const actual = Buffer.from(sha256Hex(parsed.secret), 'hex');
         if (!timingSafeEqual(expected, actual)) return null;
         // Last use is kept to the minute: a busy reader's requests do not each cost a write.
-        if (!key.last_used_at || clock.now().getTime() - key.last_used_at.getTime() >= 60_000) await repo.touchApiKey(db, key.id);
+        const now = clock.now();
+        if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() >= 60_000) await repo.touchApiKey(db, key.id, now);
         return principalFromKey(key);
       }
       return null;

@@ -193,6 +193,23 @@ describe('identity over time', () => {
     expect(past.status).toBe(400);
     expect(past.body.error.details).toContainEqual({ path: '/expiresAt', message: 'must be in the future' });
   });
+
+  it("keeps an API key's last use to the minute", async () => {
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    const created = await admin.post('/api/v1/api-keys', { name: 'gate reader 3', role: 'zone_operator', scopes: ['gate-events:write'] });
+    const machine = t.client(created.body.key);
+    const lastUse = async () => ((await admin.get('/api/v1/api-keys')).body.items as { id: string; lastUsedAt: string | null }[]).find((key) => key.id === created.body.id)?.lastUsedAt;
+    expect(await lastUse()).toBeNull();
+    const first = new Date(clock.ms).toISOString();
+    await machine.get('/api/v1/auth/me');
+    expect(await lastUse()).toBe(first);
+    clock.ms += 30_000;
+    await machine.get('/api/v1/auth/me');
+    expect(await lastUse()).toBe(first);
+    clock.ms += 31_000;
+    await machine.get('/api/v1/auth/me');
+    expect(await lastUse()).toBe(new Date(clock.ms).toISOString());
+  });
 });
 
 describe('identity behind a reverse proxy', () => {

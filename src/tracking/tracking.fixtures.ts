@@ -34,7 +34,7 @@ export function along(fraction: number, northMeters = 0): [number, number] {
   return [ORIGIN[0] + (DESTINATION[0] - ORIGIN[0]) * fraction, ORIGIN[1] + northMeters / 111_195];
 }
 
-/** A clock the test moves forward, starting a minute ahead of the database's (so sessions stay valid). */
+/** A clock the test moves forward, starting a minute ahead of the database's. */
 export function testClock() {
   const start = Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE;
   const clock = {

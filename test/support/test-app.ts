@@ -15,6 +15,11 @@ import type { App } from '../../src/platform/http/types.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
+/**
+ * For a test whose clock jumps days or years ahead: sessions expire by the service's clock, and these
+ * outlast the jumps, so that the accounts a test signed in at the start stay signed in.
+ */
+export const SESSIONS_OUTLAST_THE_TEST = { tokenTtlSeconds: 10 * 366 * 24 * 3600 };
 /** The key with which tests sign payment confirmations as the bank would. */
 export const PAYMENT_SECRET = 'payment-secret-for-tests-0123456789abcdef';
 
@@ -46,7 +51,7 @@ export interface TestApp {
 
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 
-export async function createTestApp(options: { clock?: Clock; config?: Pick<Partial<Config>, 'trustProxy'> } = {}): Promise<TestApp> {
+export async function createTestApp(options: { clock?: Clock; config?: Pick<Partial<Config>, 'trustProxy' | 'tokenTtlSeconds'> } = {}): Promise<TestApp> {
   const databaseUrl = process.env.DATABASE_URL ?? null;
   const schema = databaseUrl ? `test_${randomBytes(6).toString('hex')}` : undefined;
   if (databaseUrl && schema) {
