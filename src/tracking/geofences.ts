@@ -101,10 +101,9 @@ export class GeofenceIndex {
     const [lon, lat] = p;
     this.index.search(lon, lat, lon, lat, (i) => {
       const fence = this.fences[i]!;
-      if (fence.kind === 'GATE' ? contains(this.tests[i]!, p) : fence.kind === 'ZONE' && !here.inZone && contains(this.tests[i]!, p)) {
-        if (fence.kind === 'GATE') here.gateIds.push(fence.ownerId);
-        else here.inZone = true;
-      }
+      if (fence.kind === 'GATE' && contains(this.tests[i]!, p)) here.gateIds.push(fence.ownerId);
+      // One zone is enough: the test of the others is skipped.
+      if (fence.kind === 'ZONE' && !here.inZone && contains(this.tests[i]!, p)) here.inZone = true;
       return false;
     });
     return here;
