@@ -32,7 +32,7 @@ describe('operations dashboard', () => {
   };
   const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const today = dayOf(day0);
-  // The period reaches back to the database's today, where sessions live.
+  // The period: the database's today and the day after it, where the steps happen.
   const period = `from=${dayOf(day0 - DAY)}&to=${today}`;
 
   let zoneA: { id: string };

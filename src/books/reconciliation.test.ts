@@ -6,8 +6,8 @@ import { bookOf, declareAndPass, expectStatus, line, setSelectivity } from './bo
 
 describe('reconciliation of stock reports with the books', () => {
   let t: TestApp;
-  // A controlled clock ahead of the database's: goods arrive on two
-  // days, and a report as of the first must not see the second day's.
+  // A controlled clock ahead of the database's: goods arrive on two days, and a report as of the
+  // first must not see the second day's.
   const dayMs = 86_400_000;
   const day1Start = Math.ceil(Date.now() / dayMs) * dayMs;
   const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
