@@ -144,8 +144,10 @@ describe('corridors', () => {
       });
     const polygon = [ring(0.1, 800), ring(0.03, 300)];
     const edges = prepareEdges(polygon, true);
-    expect(edges.index).not.toBeNull();
+    // The first search scans the edges; the index is built for the next ones.
+    expect(edges.index).toBeNull();
     for (let i = 0; i < 1000; i++) {
+      if (i === 2) expect(edges.index).not.toBeNull();
       const p: LonLat = [55 + (random() - 0.5) * 0.3, 25 + (random() - 0.5) * 0.3];
       expect(edgesContain(p, edges)).toBe(pointInPolygon(p, polygon));
       const nearest = Math.min(...polygon.map((r) => distanceToLineMeters(p, [...r, r[0]!])));

@@ -85,7 +85,10 @@ export interface PreparedEdges {
   /** ax, ay, bx, by of each edge, degrees. */
   readonly coords: Float64Array;
   readonly count: number;
-  readonly index: Flatbush | null;
+  /** The spatial index of the edges, once built (see `indexOf`). */
+  index: Flatbush | null;
+  /** Searches of all the edges so far, while there is no index. */
+  searches: number;
   readonly minX: number;
   readonly minY: number;
   readonly maxX: number;
@@ -122,20 +125,32 @@ export function prepareEdges(rings: readonly (readonly LonLat[])[], closed: bool
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
   let maxY = Number.NEGATIVE_INFINITY;
-  const index = count >= INDEX_FROM_EDGES ? new Flatbush(count) : null;
-  for (let i = 0; i < coords.length; i += 4) {
-    const x0 = Math.min(coords[i]!, coords[i + 2]!);
-    const y0 = Math.min(coords[i + 1]!, coords[i + 3]!);
-    const x1 = Math.max(coords[i]!, coords[i + 2]!);
-    const y1 = Math.max(coords[i + 1]!, coords[i + 3]!);
-    index?.add(x0, y0, x1, y1);
-    minX = Math.min(minX, x0);
-    minY = Math.min(minY, y0);
-    maxX = Math.max(maxX, x1);
-    maxY = Math.max(maxY, y1);
+  for (let i = 0; i < coords.length; i += 2) {
+    minX = Math.min(minX, coords[i]!);
+    minY = Math.min(minY, coords[i + 1]!);
+    maxX = Math.max(maxX, coords[i]!);
+    maxY = Math.max(maxY, coords[i + 1]!);
   }
-  index?.finish();
-  return { coords, count, index, minX, minY, maxX, maxY, nearest: -1 };
+  return { coords, count, index: null, searches: 0, minX, minY, maxX, maxY, nearest: -1 };
+}
+
+/**
+ * The index of many edges, built at their second search of all the edges: a route whose fixes follow
+ * it needs one such search (the next fixes are found near the edge last found nearest), which a plain
+ * scan answers for less than building the index would cost; a polygon is searched at every fix.
+ */
+function indexOf(edges: PreparedEdges): Flatbush | null {
+  if (edges.index !== null || edges.count < INDEX_FROM_EDGES) return edges.index;
+  edges.searches += 1;
+  if (edges.searches < 2) return null;
+  const { coords } = edges;
+  const index = new Flatbush(edges.count);
+  for (let i = 0; i < coords.length; i += 4) {
+    index.add(Math.min(coords[i]!, coords[i + 2]!), Math.min(coords[i + 1]!, coords[i + 3]!), Math.max(coords[i]!, coords[i + 2]!), Math.max(coords[i + 1]!, coords[i + 3]!));
+  }
+  index.finish();
+  edges.index = index;
+  return index;
 }
 
 // The search callbacks below run synchronously inside Flatbush.search; they read and write these
@@ -220,7 +235,7 @@ export function edgeWithin(p: LonLat, edges: PreparedEdges, meters: number): boo
 
 function nearestEdgeMeters(p: LonLat, edges: PreparedEdges, withinMeters: number): number {
   startQuery(p, edges);
-  const { index } = edges;
+  const index = indexOf(edges);
   if (index) {
     // Degrees of latitude and longitude that `radius` metres span here, in the same projection as
     // the distances: an edge within `radius` has its box inside the query box.
@@ -244,7 +259,8 @@ export function edgesContain(p: LonLat, edges: PreparedEdges): boolean {
   if (p[0] < edges.minX || p[0] > edges.maxX || p[1] < edges.minY || p[1] > edges.maxY) return false;
   startQuery(p, edges);
   // Only edges that span the point's latitude to its east can cross the ray cast eastwards.
-  if (edges.index) edges.index.search(p[0], p[1], edges.maxX, p[1], visitCrossing);
+  const index = indexOf(edges);
+  if (index) index.search(p[0], p[1], edges.maxX, p[1], visitCrossing);
   else for (let i = 0; i < edges.count; i++) visitCrossing(i);
   return queryInside;
 }

@@ -51,13 +51,40 @@ describe('telemetry contract', () => {
   });
 
   it('refuses a time without offset, before 2000, fractional epoch milliseconds or an impossible date', () => {
-    for (const time of ['2026-03-01T08:15:00', '1999-12-31T23:59:59Z', 946684799999, 1772352960000.5, '2026-02-30T08:00:00Z', 'yesterday', '1772352960000']) {
+    for (const time of [
+      '2026-03-01T08:15:00',
+      '1999-12-31T23:59:59Z',
+      946684799999,
+      1772352960000.5,
+      '2026-02-30T08:00:00Z',
+      '2026-02-29T08:00:00Z',
+      '2026-13-01T08:00:00Z',
+      '2026-03-00T08:00:00Z',
+      '2026-03-01T24:00:00Z',
+      '2026-03-01T08:60:00Z',
+      '2026-03-01T08:15:61Z',
+      '2026-03-01T08:15:00+24:00',
+      '2026-03-01T08:15:00+02:60',
+      // A leap second is only ever the last second of a UTC day.
+      '2016-12-31T12:59:60Z',
+      `2026-03-01T08:15:00.${'0'.repeat(30)}Z`,
+      'yesterday',
+      '1772352960000',
+    ]) {
       expect(errorsOf({ ...position, time }), String(time)).toEqual([
         { path: '/time', message: 'must be an ISO 8601 date-time with an offset or integer epoch milliseconds, from 2000-01-01' },
       ]);
     }
-    // The first instant of 2000 is a set clock.
+    // The first instant of 2000 is a set clock; a leap year has its 29 February; a leap second is the next minute's first instant.
     expect(parseTelemetry({ ...position, time: 946684800000 }).ok).toBe(true);
+    expect(telemetryTimeMs('2028-02-29T08:00:00Z')).toBe(Date.UTC(2028, 1, 29, 8));
+    expect(telemetryTimeMs('2016-12-31T23:59:60Z')).toBe(Date.UTC(2017, 0, 1));
+    expect(telemetryTimeMs('2016-12-31T19:59:60-04:00')).toBe(Date.UTC(2017, 0, 1));
+    // A bad time is named beside the message's other faults.
+    expect(errorsOf({ ...position, time: '2026-02-30T08:00:00Z', lat: 91 })).toEqual([
+      { path: '/time', message: 'must be an ISO 8601 date-time with an offset or integer epoch milliseconds, from 2000-01-01' },
+      { path: '/lat', message: 'must be <= 90' },
+    ]);
     expect(parseTelemetry({ ...position, time: '2000-01-01T01:00:00+01:00' }).ok).toBe(true);
     // An offset that moves a 2000 date back into 1999 is refused too.
     expect(errorsOf({ ...position, time: '2000-01-01T00:30:00+01:00' })).toEqual([

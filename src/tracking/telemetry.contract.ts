@@ -2,7 +2,6 @@
 // of them, the same over MQTT and HTTP) and their parsing into typed messages with times as Dates.
 // A payload is taken or refused as a whole; a refusal names every bad field and the rule it breaks.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { Type, type Static } from 'typebox';
 import type { ErrorDetail } from '../platform/errors.ts';
 import { StringEnum } from '../platform/http/schemas.ts';
@@ -78,9 +77,10 @@ export type TelemetryMessage =
 
 export type TelemetryParse = { ok: true; messages: TelemetryMessage[] } | { ok: false; errors: ErrorDetail[] };
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-// The same options as the HTTP body validator: no coercion, no NaN or Infinity, every error.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: false }));
+// The same options as the HTTP body validator (no coercion, no NaN or Infinity, every error), except
+// that the time's `date-time` format is left to `telemetryTimeMs`, which reads it anyway: checked
+// twice, it cost as much as the rest of the validation of a position.
+const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: false, validateFormats: false });
 const validatePayload = ajv.compile<TelemetryMessageInput | TelemetryMessageInput[]>(TelemetryPayloadSchema);
 // Each kind on its own, so that a bad message is described by its own kind's rules only.
 const validatorsByType: Record<string, ValidateFunction> = {
@@ -93,18 +93,40 @@ const TYPES = Object.keys(validatorsByType);
 // RFC 3339 date-time (what the `date-time` format admits): read by hand so that every accepted
 // spelling (lower-case t, a space, +hhmm offsets) gives the same instant on every runtime.
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Epoch milliseconds of a telemetry time, or NaN when it is not one. */
+function daysIn(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}
+
+/** Epoch milliseconds of a telemetry time, or NaN when it is not one (an impossible date or time included). */
 export function telemetryTimeMs(time: string | number): number {
   if (typeof time === 'number') return Number.isInteger(time) ? time : Number.NaN;
   const match = DATE_TIME.exec(time);
   if (!match) return Number.NaN;
-  const [, year, month, day, hour, minute, second, fraction, zulu, sign, offsetHours, offsetMinutes] = match;
+  const [, yearText, monthText, dayText, hourText, minuteText, secondText, fraction, zulu, sign, offsetHoursText, offsetMinutesText] = match;
+  const year = Number(yearText);
+  const month = Number(monthText);
+  const day = Number(dayText);
+  const hour = Number(hourText);
+  const minute = Number(minuteText);
+  const second = Number(secondText);
+  const offsetHours = Number(offsetHoursText ?? 0);
+  const offsetMinutes = Number(offsetMinutesText ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || offsetHours > 23 || offsetMinutes > 59) return Number.NaN;
+  const offsetMinutesEast = zulu ? 0 : (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  // A leap second is 23:59:60 in UTC, whatever the offset; it is read as the first instant of the next minute.
+  const utcMinuteOfDay = (((hour * 60 + minute - offsetMinutesEast) % 1440) + 1440) % 1440;
+  if (second > 60 || (second === 60 && utcMinuteOfDay !== 23 * 60 + 59)) return Number.NaN;
   const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-  // A leap second (23:59:60) is read as the first instant of the next minute.
-  const local = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), ms);
-  const offset = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes ?? 0)) * 60_000;
-  return local - offset;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutesEast * 60_000;
+}
+
+function validTime(time: unknown): boolean {
+  if (typeof time !== 'string' && typeof time !== 'number') return false;
+  const ms = telemetryTimeMs(time);
+  return ms >= EARLIEST_TELEMETRY_TIME && ms <= LATEST_TELEMETRY_TIME;
 }
 
 function detailOf(error: ErrorObject, prefix: string): ErrorDetail {
@@ -127,16 +149,12 @@ function messageErrors(message: unknown, prefix: string): ErrorDetail[] {
   const type = (message as { type?: unknown }).type;
   const validate = typeof type === 'string' ? validatorsByType[type] : undefined;
   if (!validate) return [{ path: `${prefix}/type`, message: `must be one of ${TYPES.join(', ')}` }];
-  if (validate(message)) return [];
-  const errors: ErrorDetail[] = [];
-  for (const error of validate.errors ?? []) {
-    // The time's alternatives each report their own failure: say the rule once instead.
-    if (error.instancePath === '/time') {
-      if (!errors.some((detail) => detail.path === `${prefix}/time`)) errors.push({ path: `${prefix}/time`, message: TIME_RULE });
-      continue;
-    }
-    errors.push(detailOf(error, prefix));
-  }
+  const schemaErrors = validate(message) ? [] : (validate.errors ?? []);
+  const time = (message as { time?: unknown }).time;
+  // The schema does not check the time's format, and its alternatives each report their own failure: the rule is said once.
+  const timeError = (time !== undefined && !validTime(time)) || schemaErrors.some((error) => error.instancePath === '/time');
+  const errors: ErrorDetail[] = timeError ? [{ path: `${prefix}/time`, message: TIME_RULE }] : [];
+  for (const error of schemaErrors) if (error.instancePath !== '/time') errors.push(detailOf(error, prefix));
   return errors;
 }
 
@@ -189,15 +207,11 @@ export function parseTelemetry(payload: unknown): TelemetryParse {
   }
   const inputs = Array.isArray(value) ? value : [value];
   const messages: TelemetryMessage[] = [];
-  const errors: ErrorDetail[] = [];
-  for (let index = 0; index < inputs.length; index++) {
-    const input = inputs[index]!;
+  for (const input of inputs) {
     const ms = telemetryTimeMs(input.time);
-    if (!(ms >= EARLIEST_TELEMETRY_TIME && ms <= LATEST_TELEMETRY_TIME)) {
-      errors.push({ path: Array.isArray(value) ? `/${index}/time` : '/time', message: TIME_RULE });
-      continue;
-    }
+    // A time the schema let through (its format is not checked there) but that names no instant from 2000 on.
+    if (!(ms >= EARLIEST_TELEMETRY_TIME && ms <= LATEST_TELEMETRY_TIME)) return { ok: false, errors: describe(value) };
     messages.push(toMessage(input, new Date(ms)));
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, messages };
+  return { ok: true, messages };
 }

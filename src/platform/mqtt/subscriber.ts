@@ -92,14 +92,16 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
   // Messages handed to the handler and not yet settled; a counter and two lists of waiters rather than
   // a set of promises: tens of thousands of messages a second each pay for what is kept here.
   let inFlight = 0;
-  let readingPaused: (() => void) | null = null;
+  // The callback that reads on past a QoS 0 or 1 message, held while too many are in flight.
+  let readingPaused: { callback: (error?: Error) => void; qos: number } | null = null;
   const whenIdle: Array<() => void> = [];
+  const readOn = (callback: (error?: Error) => void, qos: number) => callback(qos === 1 ? ACKNOWLEDGED_LATER : undefined);
   const settled = () => {
     inFlight -= 1;
     if (readingPaused) {
-      const resume = readingPaused;
+      const { callback, qos } = readingPaused;
       readingPaused = null;
-      resume();
+      readOn(callback, qos);
     }
     if (inFlight === 0) for (const resolve of whenIdle.splice(0)) resolve();
   };
@@ -140,7 +142,7 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
   client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
     if (stopping) {
       // Neither handled nor acknowledged: the broker keeps it for the next start.
-      callback(packet.qos === 1 ? ACKNOWLEDGED_LATER : undefined);
+      readOn(callback, packet.qos);
       return;
     }
     const connection = client.stream;
@@ -172,10 +174,10 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       },
     );
     if (qos === 2) return;
-    const next = () => callback(qos === 1 ? ACKNOWLEDGED_LATER : undefined);
-    // Past the limit, reading stops until one settles: the broker then holds the rest.
-    if (inFlight >= maxInFlight) readingPaused = next;
-    else next();
+    // Past the limit, reading stops until one settles: the broker then holds the rest. (No closure
+    // here: each would be one more allocation for every message.)
+    if (inFlight >= maxInFlight) readingPaused = { callback, qos };
+    else readOn(callback, qos);
   };
 
   client.on('connect', (connack) => {
