@@ -1,5 +1,7 @@
 // The telemetry contract as a device maker would read it: what is taken, how times are read, and
 // what a refusal says.
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_TELEMETRY_MESSAGES, parseTelemetry, telemetryTimeMs } from './telemetry.contract.ts';
 
@@ -47,7 +49,42 @@ describe('telemetry contract', () => {
       expect(telemetryTimeMs(time), time).toBe(instant);
     }
     expect(telemetryTimeMs('2026-03-01T08:15:00.1234Z')).toBe(instant + 123);
+    // The milliseconds are the fraction's first three digits, cut rather than rounded.
+    expect(telemetryTimeMs('2026-03-01T08:15:00.9999Z')).toBe(instant + 999);
+    expect(telemetryTimeMs('2026-03-01T08:15:00.5+00:00')).toBe(instant + 500);
+    expect(telemetryTimeMs('2026-03-01T08:15:00.07Z')).toBe(instant + 70);
     expect(telemetryTimeMs(instant)).toBe(instant);
+  });
+
+  it('takes exactly the times the JSON Schema date-time format takes, and reads them as the instant they name', () => {
+    // The format's own validator (ajv-formats) is the reference; times are drawn near and across its rules.
+    const referenceAccepts = (fullFormats['date-time'] as { validate: (text: string) => boolean }).validate;
+    const digits = (count: number, max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(count, '0'));
+    const time = fc
+      .tuple(
+        fc.oneof(digits(4, 2099), fc.constantFrom('2000', '2024', '2100', '2400', '20x6')),
+        digits(2, 13),
+        digits(2, 32),
+        fc.constantFrom('T', 't', ' ', 'X', '_'),
+        digits(2, 25),
+        digits(2, 61),
+        digits(2, 61),
+        fc.oneof(fc.constant(''), fc.constant('.'), fc.stringMatching(/^\.\d{1,7}$/)),
+        fc.oneof(fc.constantFrom('Z', 'z', '', '+', 'Zz'), fc.stringMatching(/^[+-]\d{2}(:?\d{2})?$/), fc.stringMatching(/^[+-]\d{1,3}:?\d{0,3}$/)),
+      )
+      .map(([year, month, day, separator, hour, minute, second, fraction, zone]) => `${year}-${month}-${day}${separator}${hour}:${minute}:${second}${fraction}${zone}`);
+    fc.assert(
+      fc.property(time, (text) => {
+        const ms = telemetryTimeMs(text);
+        expect(Number.isNaN(ms), text).toBe(!referenceAccepts(text));
+        if (Number.isNaN(ms) || text.slice(17, 19) === '60') return;
+        // The same instant in the one spelling Date.parse is bound to read: T, Z or ±hh:mm, milliseconds cut to three digits.
+        const [, date, clock, fraction = '', zone] = /^(.{10}).(.{8})(?:\.(\d+))?(.*)$/.exec(text)!;
+        const offset = /^[Zz]$/.test(zone!) ? 'Z' : `${zone!.slice(0, 3)}:${zone!.length > 3 ? zone!.slice(-2) : '00'}`;
+        expect(ms, text).toBe(Date.parse(`${date}T${clock}.${fraction.padEnd(3, '0').slice(0, 3)}${offset}`));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('refuses a time without offset, before 2000, fractional epoch milliseconds or an impossible date', () => {
@@ -70,6 +107,16 @@ describe('telemetry contract', () => {
       `2026-03-01T08:15:00.${'0'.repeat(30)}Z`,
       'yesterday',
       '1772352960000',
+      '2026-03-01T08:15:00.Z',
+      '2026-03-01T08:15:00Zulu',
+      '2026-03-01T08:15:00+02:',
+      '2026-03-01T08:15:00+2',
+      '2026-03-01T08:15:00+02:000',
+      '2026-03-01X08:15:00Z',
+      '2026/03/01T08:15:00Z',
+      '2026-03-01T08:15:0Z',
+      '٢٠٢٦-03-01T08:15:00Z',
+      '',
     ]) {
       expect(errorsOf({ ...position, time }), String(time)).toEqual([
         { path: '/time', message: 'must be an ISO 8601 date-time with an offset or integer epoch milliseconds, from 2000-01-01' },

@@ -90,9 +90,10 @@ const validatorsByType: Record<string, ValidateFunction> = {
 };
 const TYPES = Object.keys(validatorsByType);
 
-// RFC 3339 date-time (what the `date-time` format admits): read by hand so that every accepted
-// spelling (lower-case t, a space, +hhmm offsets) gives the same instant on every runtime.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+// RFC 3339 date-time (what the `date-time` format admits), read by hand so that every accepted
+// spelling (lower-case t, a space, +hhmm offsets) gives the same instant on every runtime, and
+// without a regular expression: its match would be the largest allocation of a position's reading.
+//   YYYY-MM-DD(T|t| )hh:mm:ss[.fraction](Z|z|+hh[[:]mm]|-hh[[:]mm])
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysIn(year: number, month: number): number {
@@ -100,27 +101,78 @@ function daysIn(year: number, month: number): number {
   return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
 }
 
+/** The number written by `count` ASCII digits at `start`, or -1 when one of them is not a digit (or missing). */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+const charCode = (char: string): number => char.charCodeAt(0);
+const DASH = charCode('-');
+const COLON = charCode(':');
+const DOT = charCode('.');
+const PLUS = charCode('+');
+const T_UPPER = charCode('T');
+const T_LOWER = charCode('t');
+const SPACE = charCode(' ');
+const Z_UPPER = charCode('Z');
+const Z_LOWER = charCode('z');
+const MS_PER_FRACTION_DIGIT = [100, 10, 1];
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
+
 /** Epoch milliseconds of a telemetry time, or NaN when it is not one (an impossible date or time included). */
 export function telemetryTimeMs(time: string | number): number {
   if (typeof time === 'number') return Number.isInteger(time) ? time : Number.NaN;
-  const match = DATE_TIME.exec(time);
-  if (!match) return Number.NaN;
-  const [, yearText, monthText, dayText, hourText, minuteText, secondText, fraction, zulu, sign, offsetHoursText, offsetMinutesText] = match;
-  const year = Number(yearText);
-  const month = Number(monthText);
-  const day = Number(dayText);
-  const hour = Number(hourText);
-  const minute = Number(minuteText);
-  const second = Number(secondText);
-  const offsetHours = Number(offsetHoursText ?? 0);
-  const offsetMinutes = Number(offsetMinutesText ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || offsetHours > 23 || offsetMinutes > 59) return Number.NaN;
-  const offsetMinutesEast = zulu ? 0 : (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  const separator = time.charCodeAt(10);
+  if (time.charCodeAt(4) !== DASH || time.charCodeAt(7) !== DASH || time.charCodeAt(13) !== COLON || time.charCodeAt(16) !== COLON || (separator !== T_UPPER && separator !== T_LOWER && separator !== SPACE)) return Number.NaN;
+  const year = digitsAt(time, 0, 4);
+  const month = digitsAt(time, 5, 2);
+  const day = digitsAt(time, 8, 2);
+  const hour = digitsAt(time, 11, 2);
+  const minute = digitsAt(time, 14, 2);
+  const second = digitsAt(time, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+    return Number.NaN;
+  }
+  let i = 19;
+  // A fraction of any length; its first three digits are the milliseconds (the rest is cut, not rounded).
+  let ms = 0;
+  if (time.charCodeAt(i) === DOT) {
+    const first = ++i;
+    for (let digit = digitsAt(time, i, 1); digit >= 0; digit = digitsAt(time, ++i, 1)) {
+      if (i - first < 3) ms += digit * (MS_PER_FRACTION_DIGIT[i - first] as number);
+    }
+    if (i === first) return Number.NaN;
+  }
+  let offsetMinutesEast = 0;
+  const zone = time.charCodeAt(i);
+  if (zone === Z_UPPER || zone === Z_LOWER) {
+    i += 1;
+  } else if (zone === PLUS || zone === DASH) {
+    const offsetHours = digitsAt(time, i + 1, 2);
+    i += 3;
+    let offsetMinutes = 0;
+    if (i < time.length) {
+      if (time.charCodeAt(i) === COLON) i++;
+      offsetMinutes = digitsAt(time, i, 2);
+      i += 2;
+    }
+    if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return Number.NaN;
+    offsetMinutesEast = (zone === DASH ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  } else {
+    return Number.NaN;
+  }
+  if (i !== time.length) return Number.NaN;
   // A leap second is 23:59:60 in UTC, whatever the offset; it is read as the first instant of the next minute.
   const utcMinuteOfDay = (((hour * 60 + minute - offsetMinutesEast) % 1440) + 1440) % 1440;
-  if (second > 60 || (second === 60 && utcMinuteOfDay !== 23 * 60 + 59)) return Number.NaN;
-  const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutesEast * 60_000;
+  if (second === 60 && utcMinuteOfDay !== 23 * 60 + 59) return Number.NaN;
+  // Date.UTC reads years 0-99 as 1900-1999; 400 years on (always 146,097 days) it reads them all alike.
+  return Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - GREGORIAN_CYCLE_MS - offsetMinutesEast * 60_000;
 }
 
 function validTime(time: unknown): boolean {

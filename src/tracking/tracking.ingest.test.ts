@@ -259,12 +259,15 @@ describe('telemetry ingest', () => {
     const idle = (await t.admin.post('/api/v1/devices', { deviceId: `IDLE-${t0}`, type: 'E_LOCK', zoneId: w.zoneA })).body;
     expect(await send(w, idle.deviceId, [fix(t0 + 4 * MINUTE, ORIGIN)])).toEqual({ accepted: 0, dropped: { NO_TRIP: 1 } });
     expect(await positionsStored(trip.id)).toBe(2);
+    // What is kept is kept to the millisecond the device gave.
+    expect(await send(w, code, [fix(t0 + 4 * MINUTE + 1_234, along(0.04))])).toEqual({ accepted: 1, dropped: {} });
+    expect((await t.admin.get(`/api/v1/trips/${trip.id}/track`)).body.t).toEqual([t0, t0 + 4 * MINUTE, t0 + 4 * MINUTE + 1_234]);
 
     // A payload that breaks the contract is refused as a whole over HTTP, naming the field and the rule...
     const refused = await w.gateway.post('/api/v1/telemetry', { deviceId: code, messages: [fix(t0 + 5 * MINUTE, along(0.05)), { type: 'position', time: new Date(t0).toISOString(), lat: 91, lon: 0 }] });
     expectStatus(refused, 400);
     expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '/messages/1/lat', message: 'must be <= 90' }] });
-    expect(await positionsStored(trip.id)).toBe(2);
+    expect(await positionsStored(trip.id)).toBe(3);
     // ... and counted as MALFORMED when it comes over MQTT (as the broker's bridge reports it).
     await t.ctx.tracking.ingest.refuse(code, clock.now());
 
