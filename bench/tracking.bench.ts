@@ -20,6 +20,7 @@ import { suitableTracks } from '../src/demo/demo.tracking.ts';
 import { fitTrack, timesAlong } from '../src/tracking/replay.ts';
 import type { LonLat } from '../src/tracking/geo.ts';
 import { BenchmarkSkipped, result, type Benchmark, type Result } from './benchmark.ts';
+import { cpuPerItem, cpuSnapshot } from './support/cpu.ts';
 import { choosePostgres, startBenchApp, type BenchApp } from './support/bench-app.ts';
 import { login, stringField } from './support/http-client.ts';
 import { runLoad } from './support/load.ts';
@@ -81,11 +82,11 @@ async function connects(url: string): Promise<boolean> {
  * this benchmark's own, started with the production settings of the README: the machine's default
  * broker drops a subscriber's messages past 1,000 queued, which no telemetry deployment can run with.
  */
-async function startBroker(): Promise<{ url: string; stop(): Promise<void> }> {
+async function startBroker(): Promise<{ url: string; pid: number | null; stop(): Promise<void> }> {
   const configured = process.env.MQTT_URL?.trim();
   if (configured) {
     if (!(await connects(configured))) throw new Error('MQTT_URL does not answer');
-    return { url: configured, stop: () => Promise.resolve() };
+    return { url: configured, pid: null, stop: () => Promise.resolve() };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'cordon-bench-mosquitto-'));
   const port = await freePort();
@@ -99,7 +100,7 @@ async function startBroker(): Promise<{ url: string; stop(): Promise<void> }> {
     rmSync(dir, { recursive: true, force: true });
   };
   for (let attempt = 0; attempt < 50; attempt++) {
-    if (await Promise.race([connects(url), failed])) return { url, stop };
+    if (await Promise.race([connects(url), failed])) return { url, pid: broker.pid ?? null, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
@@ -240,8 +241,16 @@ async function measure(): Promise<Result[]> {
     const { shares, count } = telemetryShares(trips);
     const log = pino({ level: 'warn' });
     const topicFilter = TELEMETRY_TOPIC_FILTER;
+    // Where the processor's time goes in each phase: both share two cores with the publisher, the broker and the database.
+    const cpuOf = async () => {
+      const backends = await server.ctx.db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+      return cpuSnapshot({ mosquitto: broker.pid === null ? [] : [broker.pid], postgres: backends.map((row) => row.pid) });
+    };
+    const reportCpu = (phase: string, start: Awaited<ReturnType<typeof cpuOf>>, end: Awaited<ReturnType<typeof cpuOf>>) =>
+      process.stderr.write(`bench: tracking: ${phase}: processor time per position, µs: ${cpuPerItem(start, end, count)}\n`);
 
     // The broker's own rate: a subscriber that counts and acknowledges at once.
+    const bareStart = await cpuOf();
     const bare = await consume(url, shares, count, async (onHandled) => {
       const client = connect(url, { clientId: `cordon-bench-bare-${randomUUID()}`, clean: true, protocolVersion: 5, properties: { receiveMaximum: 65_535 } });
       client.on('message', onHandled);
@@ -249,7 +258,10 @@ async function measure(): Promise<Result[]> {
       return { stop: () => client.endAsync() };
     });
 
+    reportCpu('bare subscriber', bareStart, await cpuOf());
+
     const bridge = createTelemetryBridge({ ingest: server.ctx.tracking.ingest, clock: server.ctx.clock, log });
+    const cordonStart = await cpuOf();
     const cordon = await consume(url, shares, count, async (onHandled) => {
       const subscriber = startSubscriber({
         url,
@@ -266,6 +278,8 @@ async function measure(): Promise<Result[]> {
       await subscriber.subscribed;
       return subscriber;
     });
+
+    reportCpu('Cordon', cordonStart, await cpuOf());
 
     const [stored] = await server.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM trip_positions');
     if (stored?.n !== count) {

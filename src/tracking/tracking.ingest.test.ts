@@ -338,4 +338,29 @@ describe('telemetry ingest', () => {
     expect(await tripOf(trip.id)).toMatchObject({ status: 'ACTIVE', positions: 3 });
     expect((await t.admin.get(`/api/v1/devices/${trip.device.id}`)).body.batteryPercent).toBe(40);
   });
+
+  it('sees a gate added or moved while it runs: its fences follow the gates table', async () => {
+    const t0 = clock.ms;
+    const first = await planTrip(t, w, t0);
+    await start(first, t0);
+    // On the road: the ingest has its fences from here on.
+    clock.to(t0 + 3 * MINUTE);
+    expect(await send(w, first.device.deviceId, [fix(t0 + 3 * MINUTE, along(0.3))])).toEqual({ accepted: 1, dropped: {} });
+    const midway = along(0.7);
+    const added = await t.admin.post(`/api/v1/zones/${w.zoneA}/gates`, { code: 'MID1', name: 'Midway gate', kind: 'ROAD', direction: 'BOTH', latitude: midway[1], longitude: midway[0] });
+    expectStatus(added, 201);
+    // Opened at the new gate: an arrival at a gate that is not the destination, not an opening on the road.
+    clock.to(t0 + 8 * MINUTE);
+    expect(await send(w, first.device.deviceId, [fix(t0 + 7 * MINUTE, midway, { speed: 0 }), seal(t0 + 8 * MINUTE, 'OPENED')])).toEqual({ accepted: 2, dropped: {} });
+    expect((await alertsOf(first.id)).map((alert) => alert.kind)).toEqual(['WRONG_GATE_ARRIVAL']);
+
+    // The gate moves away: the same opening there is on the road again.
+    expectStatus(await t.admin.patch(`/api/v1/gates/${added.body.id}`, { latitude: ORIGIN[1] + 0.5, longitude: ORIGIN[0] + 0.5 }), 200);
+    const t1 = t0 + 9 * MINUTE;
+    const second = await planTrip(t, w, t1);
+    await start(second, t1);
+    clock.to(t1 + 8 * MINUTE);
+    expect(await send(w, second.device.deviceId, [fix(t1 + 7 * MINUTE, midway, { speed: 0 }), seal(t1 + 8 * MINUTE, 'OPENED')])).toEqual({ accepted: 2, dropped: {} });
+    expect((await alertsOf(second.id)).map((alert) => alert.kind)).toEqual(['SEAL_OPENED_OUTSIDE_GATE']);
+  });
 });

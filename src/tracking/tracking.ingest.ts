@@ -227,7 +227,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   // Trip contexts never change after creation; their corridor objects keep their prepared edges.
   const contexts = new Map<string, TripContext>();
   let settings: { value: Settings; readAt: number } | null = null;
-  let fenceIndex: { index: GeofenceIndex; fingerprint: string; radius: number } | null = null;
+  let fenceIndex: { index: GeofenceIndex; version: string; radius: number } | null = null;
 
   let closed = false;
   const lanes: Lane[] = Array.from({ length: db.dialect === 'postgres' ? POSTGRES_LANES : 1 }, () => ({
@@ -342,10 +342,10 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
 
   /** The gate and zone fences, rebuilt when a gate or zone changed or the fence radius did. */
   async function loadFences(tx: Db, radius: number): Promise<GeofenceIndex> {
-    const fingerprint = await repo.fencesFingerprint(tx);
-    if (fenceIndex && fenceIndex.fingerprint === fingerprint && fenceIndex.radius === radius) return fenceIndex.index;
+    const version = await repo.fencesVersion(tx);
+    if (fenceIndex && fenceIndex.version === version && fenceIndex.radius === radius) return fenceIndex.index;
     const index = new GeofenceIndex(fencesOf(await repo.fenceGates(tx), await repo.fenceZones(tx), radius));
-    fenceIndex = { index, fingerprint, radius };
+    fenceIndex = { index, version, radius };
     return index;
   }
 

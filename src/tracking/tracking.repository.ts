@@ -701,13 +701,10 @@ export const trackingRepository = {
     );
   },
 
-  /** Changes as long as a gate or zone is added or changed. */
-  async fencesFingerprint(db: Db): Promise<string> {
-    const [row] = await db.query<{ fingerprint: string }>(
-      `SELECT (SELECT count(*)::text || '/' || coalesce(max(updated_at)::text, '') FROM gates) || '|' ||
-              (SELECT count(*)::text || '/' || coalesce(max(updated_at)::text, '') FROM zones) AS fingerprint`,
-    );
-    return (row as { fingerprint: string }).fingerprint;
+  /** Changes whenever a gate or zone is written (kept by triggers on both tables). */
+  async fencesVersion(db: Db): Promise<string> {
+    const [row] = await db.query<{ version: string }>('SELECT version::text FROM geofence_version');
+    return (row as { version: string }).version;
   },
 
   async fenceGates(db: Db): Promise<FenceGateRow[]> {
