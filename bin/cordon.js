@@ -1,6 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // Entry point of the `cordon` command: TypeScript sources run through tsx's loader,
 // so there is no build step between a clone and a running server.
+// A young generation of 64 MB (here and in the npm scripts): telemetry waiting for its batched write
+// then dies young instead of being promoted and marked; measured in docs/PERFORMANCE.md.
 import { register } from 'tsx/esm/api';
 
 register();
