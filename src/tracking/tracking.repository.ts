@@ -629,7 +629,12 @@ export const trackingRepository = {
     );
   },
 
-  /** Moves open trips: last fix, distance, seal, monitor state and status; an ended trip is left as it is. */
+  /**
+   * Moves open trips: last fix, distance, seal, monitor state and status; an ended trip is left as it is.
+   * The ids are given twice, in the rows and as an array the primary key looks up (as in updateDevices):
+   * joined on the rows alone, the planner hashed every open trip at each flush (7 ms a flush with 5,000
+   * open trips, however few the flush moved).
+   */
   async updateTrips(db: Db, updates: readonly TripUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     await db.query(
@@ -649,7 +654,7 @@ export const trackingRepository = {
        FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, last_at timestamptz, last_lat double precision, last_lon double precision,
             last_speed_kmh real, added_distance_m double precision, added_positions integer, seal_state text, tampered boolean,
             monitor_state jsonb, started_at timestamptz, completed_at timestamptz)
-       WHERE t.id = v.id AND t.status IN ('PLANNED', 'ACTIVE')`,
+       WHERE t.id = v.id AND t.id = ANY($2::uuid[]) AND t.status IN ('PLANNED', 'ACTIVE')`,
       [
         JSON.stringify(
           updates.map((u) => ({
@@ -667,6 +672,7 @@ export const trackingRepository = {
             completed_at: iso(u.completedAt),
           })),
         ),
+        updates.map((u) => u.id),
       ],
     );
   },
@@ -681,11 +687,12 @@ export const trackingRepository = {
          last_lat = CASE WHEN v.last_fix_at IS NOT NULL AND (d.last_fix_at IS NULL OR v.last_fix_at > d.last_fix_at) THEN v.last_lat ELSE d.last_lat END,
          last_lon = CASE WHEN v.last_fix_at IS NOT NULL AND (d.last_fix_at IS NULL OR v.last_fix_at > d.last_fix_at) THEN v.last_lon ELSE d.last_lon END
        FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, last_seen_at timestamptz, battery smallint, last_fix_at timestamptz, last_lat double precision, last_lon double precision)
-       WHERE d.id = v.id`,
+       WHERE d.id = v.id AND d.id = ANY($2::uuid[])`,
       [
         JSON.stringify(
           updates.map((u) => ({ id: u.id, last_seen_at: u.lastSeenAt.toISOString(), battery: u.battery, last_fix_at: iso(u.lastFixAt), last_lat: u.lastLat, last_lon: u.lastLon })),
         ),
+        updates.map((u) => u.id),
       ],
     );
   },
