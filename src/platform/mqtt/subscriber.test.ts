@@ -1,6 +1,7 @@
 // Cordon's subscriber against the embedded broker and, when MQTT_URL is set, the external broker
-// (Mosquitto in CI): a message is acknowledged only once its handler resolved, a failed handler
-// makes the broker send it again, and many messages are handled at once. Plus the MQTT settings.
+// (Mosquitto in CI): a message is acknowledged only once its handler resolved and in the order the
+// messages came, a failed handler makes the broker send it again, and many messages are handled at
+// once. Plus the MQTT settings.
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,29 @@ describe.each(brokers)('Cordon’s subscriber on $name', (underTest) => {
     await waitFor('the next message', () => calls.length === 3);
     await pause(100);
     expect(calls).toEqual(['fix 1', 'fix 1', 'fix 2']);
+  });
+
+  it('acknowledges in the order the messages came: one stored before an earlier one waits for it (MQTT §4.6)', async () => {
+    const calls: string[] = [];
+    const gate = held();
+    const running = await subscribe(async (_topic, payload) => {
+      calls.push(payload.toString());
+      if (payload.toString() === 'fix 1') await gate.promise;
+    });
+    await seal.publishAsync(broker.topic, 'fix 1', { qos: 1 });
+    await seal.publishAsync(broker.topic, 'fix 2', { qos: 1 });
+    await waitFor('both handled', () => calls.length === 2);
+    // fix 2 is stored, fix 1 is not: neither is acknowledged, so a new connection gets both again.
+    await pause(50);
+    running.dropConnection();
+    await waitFor('both delivered again', () => calls.length === 4);
+    expect(calls.slice(2).sort()).toEqual(['fix 1', 'fix 2']);
+    // Once fix 1 is stored, both are acknowledged: another new connection gets nothing.
+    gate.resolve();
+    await pause(50);
+    running.dropConnection();
+    await pause(150);
+    expect(calls).toHaveLength(4);
   });
 
   it('does not acknowledge when the handler fails: it reconnects and the broker sends the message again', async () => {

@@ -1,9 +1,11 @@
 // Cordon's subscription to device telemetry at an MQTT broker (its own or an external one such as
 // Mosquitto). The session is persistent (`clean: false`) under a fixed client id, so the broker keeps
 // what arrives while Cordon is away; a QoS 1 message is acknowledged only once its handler has
-// resolved, that is once it is stored. A handler that fails (the database is down) acknowledges
-// nothing more on that connection: the connection is dropped and opened again, and the broker sends
-// every unacknowledged message again (marked `dup`; storing is idempotent, so a copy changes nothing).
+// resolved, that is once it is stored, and after every message that arrived before it on the
+// connection (MQTT 3.1.1 and 5, §4.6: acknowledgements go in the order the messages came). A handler
+// that fails (the database is down) acknowledges nothing more on that connection: the connection is
+// dropped and opened again, and the broker sends every unacknowledged message again (marked `dup`;
+// storing is idempotent, so a copy changes nothing).
 import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
 
 /** What the MQTT parts write to the log (the application's pino logger or a child of it). */
@@ -67,6 +69,45 @@ function pubacksOf(messageIds: readonly number[]): Buffer {
   return packets;
 }
 
+type Connection = MqttClient['stream'];
+
+/**
+ * The QoS 1 messages of one connection in the order they arrived, each stored or not yet. Messages
+ * are stored in batches that finish in any order; they are acknowledged in arrival order all the same,
+ * as MQTT asks. A broker finds an acknowledgement by searching the messages it has in flight, oldest
+ * first: acknowledged out of order, Mosquitto spent nearly twice the processor time per message.
+ */
+class ArrivalOrder {
+  private ids: number[] = [];
+  private stored: boolean[] = [];
+  /** The arrival number of ids[0]. */
+  private offset = 0;
+  /** The index of the first message not acknowledged yet. */
+  private next = 0;
+
+  constructor(readonly connection: Connection) {}
+
+  /** Its arrival number. */
+  arrived(messageId: number): number {
+    this.ids.push(messageId);
+    this.stored.push(false);
+    return this.offset + this.ids.length - 1;
+  }
+
+  /** Marks a message stored and adds to `due` the ids that may now be acknowledged, in order. */
+  storedOne(arrival: number, due: number[]): void {
+    this.stored[arrival - this.offset] = true;
+    while (this.next < this.ids.length && this.stored[this.next]) due.push(this.ids[this.next++] as number);
+    // What is acknowledged is let go of, all at once rather than one message at a time.
+    if (this.next === this.ids.length || this.next >= 1024) {
+      this.ids = this.ids.slice(this.next);
+      this.stored = this.stored.slice(this.next);
+      this.offset += this.next;
+      this.next = 0;
+    }
+  }
+}
+
 export function startSubscriber(options: SubscriberOptions): Subscriber {
   const { log, handle } = options;
   const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
@@ -112,28 +153,33 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     if (!client.stream.destroyed) client.stream.destroy();
   };
 
-  // PUBACKs of the messages stored since the last turn of the event loop, written together: a flush
-  // stores thousands of messages at once, and one socket write each would cost more than storing them.
+  // PUBACKs that became due since the last turn of the event loop, written together: a flush stores
+  // thousands of messages at once, and one socket write each would cost more than storing them.
+  let order: ArrivalOrder | null = null;
   let acks: number[] = [];
-  let acksConnection: MqttClient['stream'] | null = null;
   let acksScheduled = false;
   const writeAcks = () => {
     acksScheduled = false;
-    const connection = acksConnection;
     const ids = acks;
     acks = [];
+    const connection = order?.connection;
     // An acknowledgement belongs to the connection the message came on; after a reconnect the broker
     // sends the message again and this copy's PUBACK would name another message.
-    if (ids.length === 0 || connection === null || client.stream !== connection || !client.connected || connection.destroyed) return;
+    if (ids.length === 0 || connection === undefined || client.stream !== connection || !client.connected || connection.destroyed) return;
     connection.write(pubacksOf(ids));
   };
-  const acknowledge = (connection: MqttClient['stream'], messageId: number) => {
-    if (connection !== acksConnection) {
+  const arrivalOrderOf = (connection: Connection): ArrivalOrder => {
+    if (order?.connection !== connection) {
       writeAcks();
-      acksConnection = connection;
+      order = new ArrivalOrder(connection);
     }
-    acks.push(messageId);
-    if (!acksScheduled) {
+    return order;
+  };
+  const acknowledge = (of: ArrivalOrder, arrival: number) => {
+    // Messages of a connection that is gone are the broker's to send again.
+    if (of !== order) return;
+    of.storedOne(arrival, acks);
+    if (!acksScheduled && acks.length > 0) {
       acksScheduled = true;
       setImmediate(writeAcks);
     }
@@ -149,6 +195,8 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     const { topic, messageId, qos } = packet;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     if (packet.dup) log.debug({ topic, messageId }, 'MQTT message delivered again');
+    const arrivedIn = qos === 1 && messageId !== undefined ? arrivalOrderOf(connection) : null;
+    const arrival = arrivedIn ? arrivedIn.arrived(messageId as number) : -1;
     inFlight += 1;
     let work: Promise<void>;
     try {
@@ -159,7 +207,7 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     }
     work.then(
       () => {
-        if (qos === 1 && messageId !== undefined) acknowledge(connection, messageId);
+        if (arrivedIn) acknowledge(arrivedIn, arrival);
         // Not subscribed at QoS 2, so not expected; mqtt.js completes one (PUBCOMP) only without an error.
         if (qos === 2) callback();
         settled();
