@@ -170,7 +170,8 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
   };
   const arrivalOrderOf = (connection: Connection): ArrivalOrder => {
     if (order?.connection !== connection) {
-      writeAcks();
+      // Those due on the connection that is gone: the broker sends their messages again.
+      acks = [];
       order = new ArrivalOrder(connection);
     }
     return order;
@@ -195,8 +196,12 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     const { topic, messageId, qos } = packet;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     if (packet.dup) log.debug({ topic, messageId }, 'MQTT message delivered again');
-    const arrivedIn = qos === 1 && messageId !== undefined ? arrivalOrderOf(connection) : null;
-    const arrival = arrivedIn ? arrivedIn.arrived(messageId as number) : -1;
+    let arrivedIn: ArrivalOrder | null = null;
+    let arrival = -1;
+    if (qos === 1 && messageId !== undefined) {
+      arrivedIn = arrivalOrderOf(connection);
+      arrival = arrivedIn.arrived(messageId);
+    }
     inFlight += 1;
     let work: Promise<void>;
     try {
