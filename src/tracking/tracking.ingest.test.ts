@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../../test/support/test-app.ts';
 import { listAll } from '../../test/support/access.ts';
 import { readEvents } from '../platform/events/outbox.ts';
 import { riskRepository } from '../risk/risk.repository.ts';
+import type { TelemetryMessage } from './telemetry.contract.ts';
 import {
   along,
   buildWorld,
@@ -17,6 +18,7 @@ import {
   ORIGIN,
   OTHER_GATE,
   planTrip,
+  ROAD,
   seal,
   send,
   testClock,
@@ -362,5 +364,29 @@ describe('telemetry ingest', () => {
     clock.to(t1 + 8 * MINUTE);
     expect(await send(w, second.device.deviceId, [fix(t1 + 7 * MINUTE, midway, { speed: 0 }), seal(t1 + 8 * MINUTE, 'OPENED')])).toEqual({ accepted: 2, dropped: {} });
     expect((await alertsOf(second.id)).map((alert) => alert.kind)).toEqual(['SEAL_OPENED_OUTSIDE_GATE']);
+  });
+
+  it('checks each trip against its own corridor, the trips along the same corridor sharing one', async () => {
+    const t0 = clock.ms;
+    const narrow = [await planTrip(t, w, t0), await planTrip(t, w, t0)];
+    const wide = await planTrip(t, w, t0, { extra: { corridor: { type: 'route', line: ROAD, widthMeters: 1000 } } });
+    const keys = await t.ctx.db.query<{ id: string; corridor_key: string }>('SELECT id, corridor_key FROM trips WHERE id = ANY($1::uuid[])', [[...narrow, wide].map((trip) => trip.id)]);
+    const keyOf = (trip: PlannedTrip) => keys.find((row) => row.id === trip.id)?.corridor_key;
+    expect(keyOf(narrow[0] as PlannedTrip)).toMatch(/^[0-9a-f]{64}$/);
+    expect(keyOf(narrow[1] as PlannedTrip)).toBe(keyOf(narrow[0] as PlannedTrip));
+    expect(keyOf(wide)).not.toBe(keyOf(narrow[0] as PlannedTrip));
+
+    // Started by an officer, so that the ingest reads all three for the first time in one flush: their
+    // messages are submitted together, 500 m north of the road for five minutes.
+    for (const trip of [...narrow, wide]) expectStatus(await t.admin.post(`/api/v1/trips/${trip.id}/start`, { note: 'Sealed at the out-gate' }), 200);
+    clock.to(t0 + 6 * MINUTE);
+    const north = [1, 2, 3, 4, 5].map((m): TelemetryMessage => {
+      const [lon, lat] = along(0.1 + 0.02 * m, 500);
+      return { type: 'position', at: new Date(t0 + m * MINUTE), lat, lon, speedKmh: 40, heading: null, accuracyM: 5, battery: null };
+    });
+    const results = await Promise.all([...narrow, wide].map((trip) => t.ctx.tracking.ingest.submit(trip.device.deviceId, north, clock.now())));
+    for (const result of results) expect(result).toEqual({ accepted: 5, dropped: {} });
+    for (const trip of narrow) expect((await alertsOf(trip.id)).map((alert) => alert.kind)).toEqual(['ROUTE_DEVIATION']);
+    expect(await alertsOf(wide.id)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { appendEvent } from '../platform/events/outbox.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { Meters } from '../platform/operations/metrics.ts';
 import { checkFix, checkTime, type AcceptedFix, type DropReason, type FilterSettings } from './filters.ts';
-import { distanceMeters, type LonLat } from './geo.ts';
+import { distanceMeters, type Corridor, type LonLat } from './geo.ts';
 import { GeofenceIndex, type Fence } from './geofences.ts';
 import { observe, tick, type AlertSignal, type MonitorSettings, type MonitorState, type TripContext, type TripFences } from './monitor.ts';
 import type { TelemetryMessage } from './telemetry.contract.ts';
@@ -99,6 +99,8 @@ const MAX_FLUSH_MESSAGES = 10_000;
 const SETTINGS_TTL_MS = 60_000;
 /** Devices kept in memory; past this the least recently loaded are forgotten (and read again on use). */
 const MAX_DEVICES_IN_MEMORY = 200_000;
+/** Corridors kept by key for the trips read next; the trips already read hold theirs whatever this forgets. */
+const MAX_CORRIDORS_IN_MEMORY = 20_000;
 /**
  * Flushes run this many at a time on PostgreSQL, each on its own connection and for its own devices
  * (a device always goes to the same lane, so its messages stay in order and its state has one
@@ -226,6 +228,8 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   const forgotten = new Map<string, number>();
   // Trip contexts never change after creation; their corridor objects keep their prepared edges.
   const contexts = new Map<string, TripContext>();
+  // By corridor key: the trips along one approved route share one corridor object, read and prepared once.
+  const corridors = new Map<string, Corridor>();
   let settings: { value: Settings; readAt: number } | null = null;
   let fenceIndex: { index: GeofenceIndex; version: string; radius: number } | null = null;
 
@@ -274,32 +278,46 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     devices.delete(code);
   }
 
-  function contextOf(row: { trip_id: string; corridor: TripContext['corridor']; origin_gate_id: string; destination_gate_id: string; arrive_by: Date; allowed_stops: Array<{ center: [number, number]; radiusMeters: number }> }): TripContext {
-    const known = contexts.get(row.trip_id);
-    if (known) return known;
-    const context: TripContext = {
-      tripId: row.trip_id,
-      corridor: row.corridor,
-      originGateId: row.origin_gate_id,
-      destinationGateId: row.destination_gate_id,
-      arriveBy: row.arrive_by,
-      allowedStops: row.allowed_stops.map((stop) => ({ center: stop.center, radiusMeters: stop.radiusMeters })),
-    };
-    contexts.set(row.trip_id, context);
-    return context;
+  interface ContextSource {
+    trip_id: string;
+    corridor_key: string;
+    origin_gate_id: string;
+    destination_gate_id: string;
+    arrive_by: Date;
+    allowed_stops: Array<{ center: [number, number]; radiusMeters: number }>;
   }
 
+  /** Makes sure `contexts` holds these trips', reading only the corridors that memory holds under no key. */
+  async function loadContexts(tx: Db, sources: readonly ContextSource[]): Promise<void> {
+    const missing = sources.filter((source) => !contexts.has(source.trip_id));
+    const found = new Map<string, Corridor>();
+    const wanted = new Map<string, string>();
+    for (const { trip_id, corridor_key } of missing) {
+      const known = corridors.get(corridor_key);
+      if (known) found.set(corridor_key, known);
+      else if (!wanted.has(corridor_key)) wanted.set(corridor_key, trip_id);
+    }
+    for (const row of await repo.corridors(tx, [...wanted.values()])) {
+      found.set(row.corridor_key, row.corridor);
+      corridors.set(row.corridor_key, row.corridor);
+      if (corridors.size > MAX_CORRIDORS_IN_MEMORY) corridors.delete(corridors.keys().next().value as string);
+    }
+    for (const source of missing) {
+      contexts.set(source.trip_id, {
+        tripId: source.trip_id,
+        corridor: found.get(source.corridor_key) as Corridor,
+        originGateId: source.origin_gate_id,
+        destinationGateId: source.destination_gate_id,
+        arriveBy: source.arrive_by,
+        allowedStops: source.allowed_stops.map((stop) => ({ center: stop.center, radiusMeters: stop.radiusMeters })),
+      });
+    }
+  }
+
+  /** A device as read with its open trip, whose context `loadContexts` has read. */
   function memoryOf(row: DeviceWithTripRow): DeviceMemory {
     const lastFix = row.last_fix_at && row.last_lat !== null && row.last_lon !== null ? { at: row.last_fix_at, lat: row.last_lat, lon: row.last_lon } : null;
     if (row.trip_id === null || row.trip_status === null) return { id: row.id, code: row.code, lastFix, trip: null };
-    const context = contextOf({
-      trip_id: row.trip_id,
-      corridor: row.corridor as TripContext['corridor'],
-      origin_gate_id: row.origin_gate_id as string,
-      destination_gate_id: row.destination_gate_id as string,
-      arrive_by: row.arrive_by as Date,
-      allowed_stops: row.allowed_stops ?? [],
-    });
     return {
       id: row.id,
       code: row.code,
@@ -313,7 +331,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         originZoneId: row.origin_zone_id as string,
         destinationZoneId: row.destination_zone_id as string,
         status: row.trip_status,
-        context,
+        context: contexts.get(row.trip_id) as TripContext,
         monitor: row.monitor_state as MonitorState,
         sealState: row.seal_state,
         tampered: row.tampered ?? false,
@@ -469,7 +487,9 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     }
     const load = async (wanted: string[]) => {
       if (wanted.length === 0) return;
-      for (const row of await repo.devicesWithTrips(tx, wanted)) work.devices.set(row.code, memoryOf(row));
+      const rows = await repo.devicesWithTrips(tx, wanted);
+      await loadContexts(tx, rows.filter((row): row is DeviceWithTripRow & ContextSource => row.trip_id !== null && row.trip_status !== null));
+      for (const row of rows) work.devices.set(row.code, memoryOf(row));
     };
     await load(codes.filter((code) => !work.devices.has(code)));
     // Lock the open trips for the flush; a trip an officer started, ended or planned since the device
@@ -694,9 +714,8 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       const rows = openRows.filter((row) => row.status === 'ACTIVE');
       const codes = new Map<string, string>();
       for (const device of devices.values()) codes.set(device.id, device.code);
-      for (const row of await repo.tripContexts(tx, rows.filter((row) => !held.has(row.id) && !contexts.has(row.id)).map((row) => row.id))) {
-        contextOf({ ...row, trip_id: row.id });
-      }
+      const unknown = await repo.tripContexts(tx, rows.filter((row) => !held.has(row.id) && !contexts.has(row.id)).map((row) => row.id));
+      await loadContexts(tx, unknown.map((row) => ({ ...row, trip_id: row.id })));
       for (const row of rows) {
         const memory = held.get(row.id);
         const context = memory?.context ?? contexts.get(row.id);

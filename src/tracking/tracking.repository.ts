@@ -87,7 +87,7 @@ export interface DeviceWithTripRow extends Record<string, unknown> {
   destination_zone_id: string | null;
   origin_gate_id: string | null;
   destination_gate_id: string | null;
-  corridor: Corridor | null;
+  corridor_key: string | null;
   allowed_stops: StoredStop[] | null;
   arrive_by: Date | null;
   trip_status: 'PLANNED' | 'ACTIVE' | null;
@@ -116,7 +116,7 @@ export interface OpenTripRow extends Record<string, unknown> {
 
 export interface TripContextRow extends Record<string, unknown> {
   id: string;
-  corridor: Corridor;
+  corridor_key: string;
   allowed_stops: StoredStop[];
   origin_gate_id: string;
   destination_gate_id: string;
@@ -430,8 +430,10 @@ export const trackingRepository = {
   ): Promise<void> {
     await db.query(
       `INSERT INTO trips (id, reference, declaration_id, enterprise_id, device_id, container_number, origin_gate_id, destination_gate_id,
-                          origin_zone_id, destination_zone_id, corridor, allowed_stops, depart_from, arrive_by, status, monitor_state, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, 'PLANNED', $15::jsonb, $16, $17)`,
+                          origin_zone_id, destination_zone_id, corridor, corridor_key, allowed_stops, depart_from, arrive_by, status, monitor_state,
+                          created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, encode(sha256(convert_to($11::jsonb::text, 'UTF8')), 'hex'), $12::jsonb, $13, $14,
+               'PLANNED', $15::jsonb, $16, $17)`,
       [
         values.id,
         values.reference,
@@ -583,7 +585,7 @@ export const trackingRepository = {
     return db.query<DeviceWithTripRow>(
       `SELECT d.id, d.device_id AS code, d.zone_id, d.last_fix_at, d.last_lat, d.last_lon,
               t.id AS trip_id, t.reference, t.container_number, t.declaration_id, t.enterprise_id, t.origin_zone_id, t.destination_zone_id, t.origin_gate_id,
-              t.destination_gate_id, t.corridor, t.allowed_stops, t.arrive_by, t.status AS trip_status, t.seal_state, t.tampered,
+              t.destination_gate_id, t.corridor_key, t.allowed_stops, t.arrive_by, t.status AS trip_status, t.seal_state, t.tampered,
               t.last_at AS trip_last_at, t.last_lat AS trip_last_lat, t.last_lon AS trip_last_lon, t.last_speed_kmh AS trip_last_speed_kmh, t.monitor_state
        FROM tracking_devices d LEFT JOIN trips t ON t.device_id = d.id AND t.status IN ('PLANNED', 'ACTIVE')
        WHERE d.device_id = ANY($1::text[])`,
@@ -733,9 +735,15 @@ export const trackingRepository = {
   async tripContexts(db: Db, ids: readonly string[]): Promise<TripContextRow[]> {
     if (ids.length === 0) return [];
     return db.query<TripContextRow>(
-      'SELECT id, corridor, allowed_stops, origin_gate_id, destination_gate_id, arrive_by FROM trips WHERE id = ANY($1::uuid[])',
+      'SELECT id, corridor_key, allowed_stops, origin_gate_id, destination_gate_id, arrive_by FROM trips WHERE id = ANY($1::uuid[])',
       [ids],
     );
+  },
+
+  /** The corridors of these trips, once per key (give one trip of each key wanted). */
+  async corridors(db: Db, tripIds: readonly string[]): Promise<Array<{ corridor_key: string; corridor: Corridor }>> {
+    if (tripIds.length === 0) return [];
+    return db.query('SELECT DISTINCT ON (corridor_key) corridor_key, corridor FROM trips WHERE id = ANY($1::uuid[])', [tripIds]);
   },
 
   async updateMonitorStates(db: Db, states: ReadonlyArray<{ id: string; state: unknown }>): Promise<void> {
