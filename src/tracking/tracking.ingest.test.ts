@@ -7,6 +7,7 @@ import { listAll } from '../../test/support/access.ts';
 import { readEvents } from '../platform/events/outbox.ts';
 import { riskRepository } from '../risk/risk.repository.ts';
 import type { TelemetryMessage } from './telemetry.contract.ts';
+import { createTelemetryIngest } from './tracking.ingest.ts';
 import {
   along,
   buildWorld,
@@ -388,5 +389,28 @@ describe('telemetry ingest', () => {
     for (const result of results) expect(result).toEqual({ accepted: 5, dropped: {} });
     for (const trip of narrow) expect((await alertsOf(trip.id)).map((alert) => alert.kind)).toEqual(['ROUTE_DEVIATION']);
     expect(await alertsOf(wide.id)).toEqual([]);
+  });
+
+  it('takes a position another process stored while it held an older last fix as a duplicate, counted once', async () => {
+    const t0 = clock.ms;
+    const trip = await planTrip(t, w, t0);
+    const code = trip.device.deviceId;
+    const position = (at: number, fraction: number): TelemetryMessage => {
+      const [lon, lat] = along(fraction);
+      return { type: 'position', at: new Date(at), lat, lon, speedKmh: 40, heading: null, accuracyM: 5, battery: null };
+    };
+    clock.to(t0 + 2 * MINUTE);
+    // This process knows the device from its first fix; another process then stores the second.
+    expect(await t.ctx.tracking.ingest.submit(code, [position(t0 + MINUTE, 0.1)], clock.now())).toEqual({ accepted: 1, dropped: {} });
+    const other = createTelemetryIngest({ db: t.ctx.db, clock, alerts: t.ctx.alerts });
+    try {
+      expect(await other.submit(code, [position(t0 + 2 * MINUTE, 0.2)], clock.now())).toEqual({ accepted: 1, dropped: {} });
+    } finally {
+      await other.close();
+    }
+    // The broker sends the second fix to this process too (redelivered after the other one failed, say).
+    expect(await t.ctx.tracking.ingest.submit(code, [position(t0 + 2 * MINUTE, 0.2)], clock.now())).toEqual({ accepted: 0, dropped: { DUPLICATE: 1 } });
+    expect(await positionsStored(trip.id)).toBe(2);
+    expect(await tripOf(trip.id)).toMatchObject({ positions: 2, lastPosition: { at: new Date(t0 + 2 * MINUTE).toISOString() } });
   });
 });

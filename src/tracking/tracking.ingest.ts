@@ -616,7 +616,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     });
   }
 
-  async function flush(batch: Pending[]): Promise<void> {
+  async function flush(batch: Pending[], again = false): Promise<void> {
     const work: FlushWork = {
       devices: new Map(),
       forgotten: new Map(batch.map((pending) => [pending.code, forgotten.get(pending.code) ?? 0])),
@@ -633,6 +633,12 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       await db.transaction((tx) => writeFlush(tx, batch, work));
     } catch (error) {
       for (const pending of batch) devices.delete(pending.code);
+      // A position stored already: another process took it while this one held an older last fix of
+      // the device (see insertPositions). Read again, the devices drop it as a duplicate.
+      if (!again && (error as { code?: unknown }).code === '23505') {
+        for (const pending of batch) pending.result = { accepted: 0, dropped: {} };
+        return flush(batch, true);
+      }
       for (const pending of batch) pending.reject(error);
       return;
     }
