@@ -166,6 +166,16 @@ interface RaisedAlert {
   signal: AlertSignal;
 }
 
+/** What a trip's context is made of, as a device's or an open trip's row has it. */
+interface ContextSource {
+  trip_id: string;
+  corridor_key: string;
+  origin_gate_id: string;
+  destination_gate_id: string;
+  arrive_by: Date;
+  allowed_stops: Array<{ center: [number, number]; radiusMeters: number }>;
+}
+
 export function settingsOf(row: TrackingSettingsRow): Settings {
   return {
     filter: { futureToleranceSeconds: row.future_tolerance_seconds, maxSpeedKmh: row.max_speed_kmh, maxAccuracyMeters: row.max_accuracy_meters },
@@ -276,15 +286,6 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   function forget(code: string): void {
     forgotten.set(code, (forgotten.get(code) ?? 0) + 1);
     devices.delete(code);
-  }
-
-  interface ContextSource {
-    trip_id: string;
-    corridor_key: string;
-    origin_gate_id: string;
-    destination_gate_id: string;
-    arrive_by: Date;
-    allowed_stops: Array<{ center: [number, number]; radiusMeters: number }>;
   }
 
   /** Makes sure `contexts` holds these trips', reading only the corridors that memory holds under no key. */
