@@ -50,6 +50,9 @@ describe('telemetry ingest', () => {
   const count = async (sql: string, params: unknown[]) => Number((await t.ctx.db.query<{ n: number }>(sql, params))[0]?.n);
   const positionsStored = (tripId: string) => count('SELECT count(*)::int AS n FROM trip_positions WHERE trip_id = $1', [tripId]);
 
+  /** A position as the transports hand it to the ingest. */
+  const positionAt = (at: number, [lon, lat]: [number, number]): TelemetryMessage => ({ type: 'position', at: new Date(at), lat, lon, speedKmh: 40, heading: null, accuracyM: 5, battery: null });
+
   /** Starts the trip: a fix inside the origin gate's fence, then the seal armed there. */
   async function start(trip: PlannedTrip, at: number) {
     clock.to(at + 10_000);
@@ -381,10 +384,7 @@ describe('telemetry ingest', () => {
     // messages are submitted together, 500 m north of the road for five minutes.
     for (const trip of [...narrow, wide]) expectStatus(await t.admin.post(`/api/v1/trips/${trip.id}/start`, { note: 'Sealed at the out-gate' }), 200);
     clock.to(t0 + 6 * MINUTE);
-    const north = [1, 2, 3, 4, 5].map((m): TelemetryMessage => {
-      const [lon, lat] = along(0.1 + 0.02 * m, 500);
-      return { type: 'position', at: new Date(t0 + m * MINUTE), lat, lon, speedKmh: 40, heading: null, accuracyM: 5, battery: null };
-    });
+    const north = [1, 2, 3, 4, 5].map((m) => positionAt(t0 + m * MINUTE, along(0.1 + 0.02 * m, 500)));
     const results = await Promise.all([...narrow, wide].map((trip) => t.ctx.tracking.ingest.submit(trip.device.deviceId, north, clock.now())));
     for (const result of results) expect(result).toEqual({ accepted: 5, dropped: {} });
     for (const trip of narrow) expect((await alertsOf(trip.id)).map((alert) => alert.kind)).toEqual(['ROUTE_DEVIATION']);
@@ -395,21 +395,17 @@ describe('telemetry ingest', () => {
     const t0 = clock.ms;
     const trip = await planTrip(t, w, t0);
     const code = trip.device.deviceId;
-    const position = (at: number, fraction: number): TelemetryMessage => {
-      const [lon, lat] = along(fraction);
-      return { type: 'position', at: new Date(at), lat, lon, speedKmh: 40, heading: null, accuracyM: 5, battery: null };
-    };
     clock.to(t0 + 2 * MINUTE);
     // This process knows the device from its first fix; another process then stores the second.
-    expect(await t.ctx.tracking.ingest.submit(code, [position(t0 + MINUTE, 0.1)], clock.now())).toEqual({ accepted: 1, dropped: {} });
+    expect(await t.ctx.tracking.ingest.submit(code, [positionAt(t0 + MINUTE, along(0.1))], clock.now())).toEqual({ accepted: 1, dropped: {} });
     const other = createTelemetryIngest({ db: t.ctx.db, clock, alerts: t.ctx.alerts });
     try {
-      expect(await other.submit(code, [position(t0 + 2 * MINUTE, 0.2)], clock.now())).toEqual({ accepted: 1, dropped: {} });
+      expect(await other.submit(code, [positionAt(t0 + 2 * MINUTE, along(0.2))], clock.now())).toEqual({ accepted: 1, dropped: {} });
     } finally {
       await other.close();
     }
     // The broker sends the second fix to this process too (redelivered after the other one failed, say).
-    expect(await t.ctx.tracking.ingest.submit(code, [position(t0 + 2 * MINUTE, 0.2)], clock.now())).toEqual({ accepted: 0, dropped: { DUPLICATE: 1 } });
+    expect(await t.ctx.tracking.ingest.submit(code, [positionAt(t0 + 2 * MINUTE, along(0.2))], clock.now())).toEqual({ accepted: 0, dropped: { DUPLICATE: 1 } });
     expect(await positionsStored(trip.id)).toBe(2);
     expect(await tripOf(trip.id)).toMatchObject({ positions: 2, lastPosition: { at: new Date(t0 + 2 * MINUTE).toISOString() } });
   });

@@ -721,8 +721,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       const rows = openRows.filter((row) => row.status === 'ACTIVE');
       const codes = new Map<string, string>();
       for (const device of devices.values()) codes.set(device.id, device.code);
-      const unknown = await repo.tripContexts(tx, rows.filter((row) => !held.has(row.id) && !contexts.has(row.id)).map((row) => row.id));
-      await loadContexts(tx, unknown.map((row) => ({ ...row, trip_id: row.id })));
+      await loadContexts(tx, await repo.tripContexts(tx, rows.filter((row) => !held.has(row.id) && !contexts.has(row.id)).map((row) => row.id)));
       for (const row of rows) {
         const memory = held.get(row.id);
         const context = memory?.context ?? contexts.get(row.id);

@@ -115,7 +115,7 @@ export interface OpenTripRow extends Record<string, unknown> {
 }
 
 export interface TripContextRow extends Record<string, unknown> {
-  id: string;
+  trip_id: string;
   corridor_key: string;
   allowed_stops: StoredStop[];
   origin_gate_id: string;
@@ -741,7 +741,7 @@ export const trackingRepository = {
   async tripContexts(db: Db, ids: readonly string[]): Promise<TripContextRow[]> {
     if (ids.length === 0) return [];
     return db.query<TripContextRow>(
-      'SELECT id, corridor_key, allowed_stops, origin_gate_id, destination_gate_id, arrive_by FROM trips WHERE id = ANY($1::uuid[])',
+      'SELECT id AS trip_id, corridor_key, allowed_stops, origin_gate_id, destination_gate_id, arrive_by FROM trips WHERE id = ANY($1::uuid[])',
       [ids],
     );
   },
