@@ -104,9 +104,11 @@ const MAX_CORRIDORS_IN_MEMORY = 20_000;
 /**
  * Flushes run this many at a time on PostgreSQL, each on its own connection and for its own devices
  * (a device always goes to the same lane, so its messages stay in order and its state has one
- * writer). PGlite has one connection: one lane.
+ * writer). PGlite has one connection: one lane. Two keep the server busy with one flush while this
+ * process prepares the other; more only make smaller flushes, and each costs the server its own
+ * statements besides the rows (about 3 ms on a 2-core machine, measured in docs/PERFORMANCE.md).
  */
-const POSTGRES_LANES = 4;
+const POSTGRES_LANES = 2;
 
 interface TripMemory {
   id: string;
