@@ -50,9 +50,11 @@ export function createTelemetryBridge(deps: { ingest: TelemetryIngest; clock: Cl
       return ingest.refuse(deviceId, receivedAt);
     }
     // Chained rather than awaited: one promise less for each of tens of thousands of messages a second.
+    // What follows holds the flag of the packet, not the packet, while the message waits for its flush.
+    const { dup } = packet;
     return ingest.submit(deviceId, parsed.messages, receivedAt).then(
       (result) => {
-        if (Object.keys(result.dropped).length > 0) log.debug({ deviceId, accepted: result.accepted, dropped: result.dropped, dup: packet.dup }, 'telemetry messages dropped');
+        if (Object.keys(result.dropped).length > 0) log.debug({ deviceId, accepted: result.accepted, dropped: result.dropped, dup }, 'telemetry messages dropped');
       },
       (error: unknown) => {
         // A refusal by the rules is final: acknowledging it keeps the broker from sending it forever.

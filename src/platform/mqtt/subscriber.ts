@@ -186,12 +186,12 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
     }
   };
 
-  client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
-    if (stopping) {
-      // Neither handled nor acknowledged: the broker keeps it for the next start.
-      readOn(callback, packet.qos);
-      return;
-    }
+  /**
+   * Hands a message to the handler; resolves to whether it was stored. What runs once it settles holds
+   * neither the packet nor mqtt.js's callback: thousands of messages wait for their flush at any time,
+   * and each would keep both alive until then, for the garbage collector to copy and promote.
+   */
+  const start = (packet: IPublishPacket): Promise<boolean> => {
     const connection = client.stream;
     const { topic, messageId, qos } = packet;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
@@ -210,27 +210,36 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       // A handler that throws instead of rejecting is treated as one that rejects.
       work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    work.then(
+    return work.then(
       () => {
         if (arrivedIn) acknowledge(arrivedIn, arrival);
-        // Not subscribed at QoS 2, so not expected; mqtt.js completes one (PUBCOMP) only without an error.
-        if (qos === 2) callback();
         settled();
+        return true;
       },
       (error: unknown) => {
         if (client.stream === connection) {
           log.error({ err: error, topic, messageId }, 'telemetry not stored; reconnecting so that the broker sends it again');
           dropConnection();
         }
-        if (qos === 2) callback(new Error('not stored'));
         settled();
+        return false;
       },
     );
-    if (qos === 2) return;
+  };
+
+  client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
+    if (stopping) {
+      // Neither handled nor acknowledged: the broker keeps it for the next start.
+      readOn(callback, packet.qos);
+      return;
+    }
+    const stored = start(packet);
+    // Not subscribed at QoS 2, so not expected; mqtt.js completes one (PUBCOMP) only without an error.
+    if (packet.qos === 2) return completeExactlyOnce(stored, callback);
     // Past the limit, reading stops until one settles: the broker then holds the rest. (No closure
     // here: each would be one more allocation for every message.)
-    if (inFlight >= maxInFlight) readingPaused = { callback, qos };
-    else readOn(callback, qos);
+    if (inFlight >= maxInFlight) readingPaused = { callback, qos: packet.qos };
+    else readOn(callback, packet.qos);
   };
 
   client.on('connect', (connack) => {
@@ -272,6 +281,10 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       return stopped;
     },
   };
+}
+
+function completeExactlyOnce(stored: Promise<boolean>, callback: (error?: Error) => void): void {
+  void stored.then((ok) => callback(ok ? undefined : new Error('not stored')));
 }
 
 /** The URL without its password, for the log. */
