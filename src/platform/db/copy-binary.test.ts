@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COPY_BINARY_SIGNATURE, CopyBinaryWriter } from './copy-binary.ts';
+import { CopyBinaryWriter } from './copy-binary.ts';
 import { openDb, type Db } from './db.ts';
 
 const databaseUrl = process.env.DATABASE_URL ?? null;
@@ -47,7 +47,6 @@ describe(`binary COPY on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
 
   it('starts with the signature, a zero flags field and no header extension, and ends with a field count of -1', () => {
     const data = new CopyBinaryWriter().row(1).int32(7).finish();
-    expect(data.subarray(0, 11).equals(COPY_BINARY_SIGNATURE)).toBe(true);
     expect([...data.subarray(0, 11)]).toEqual([...Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')]);
     expect(data.readInt32BE(11)).toBe(0);
     expect(data.readInt32BE(15)).toBe(0);

@@ -6,7 +6,7 @@
 // an INSERT for each.
 
 /** "PGCOPY\n\377\r\n\0", the signature every binary COPY file starts with. */
-export const COPY_BINARY_SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
+const COPY_BINARY_SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
 
 /** PostgreSQL counts timestamps in microseconds from 2000-01-01T00:00:00Z. */
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CopyBinaryWriter {
   private buffer: Buffer;
-  private offset = 0;
+  private offset: number;
   // A batch names the same few ids on many rows (a trip's positions): each is parsed once.
   private readonly uuids = new Map<string, Buffer>();
 
@@ -43,20 +43,12 @@ export class CopyBinaryWriter {
 
   /** A smallint; a fraction or a value out of its range is an error, not a value cut to fit. */
   int16(value: number | null): this {
-    if (value === null) return this.null();
-    if (!Number.isInteger(value)) throw new RangeError(`a smallint must be whole, not ${value}`);
-    this.room(6);
-    this.offset = this.buffer.writeInt16BE(value, this.buffer.writeInt32BE(2, this.offset));
-    return this;
+    return this.integer(value, 2);
   }
 
   /** An integer; a fraction or a value out of its range is an error, not a value cut to fit. */
   int32(value: number | null): this {
-    if (value === null) return this.null();
-    if (!Number.isInteger(value)) throw new RangeError(`an integer must be whole, not ${value}`);
-    this.room(8);
-    this.offset = this.buffer.writeInt32BE(value, this.buffer.writeInt32BE(4, this.offset));
-    return this;
+    return this.integer(value, 4);
   }
 
   /** A timestamptz from epoch milliseconds (exact: microseconds fit a double's integers for ±285 years). */
@@ -94,6 +86,15 @@ export class CopyBinaryWriter {
     this.room(2);
     this.offset = this.buffer.writeInt16BE(-1, this.offset);
     return this.buffer.subarray(0, this.offset);
+  }
+
+  private integer(value: number | null, bytes: 2 | 4): this {
+    if (value === null) return this.null();
+    if (!Number.isInteger(value)) throw new RangeError(`an integer column takes whole numbers, not ${value}`);
+    this.room(4 + bytes);
+    const at = this.buffer.writeInt32BE(bytes, this.offset);
+    this.offset = bytes === 2 ? this.buffer.writeInt16BE(value, at) : this.buffer.writeInt32BE(value, at);
+    return this;
   }
 
   private room(bytes: number): void {

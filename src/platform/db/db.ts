@@ -36,9 +36,6 @@ export interface Db {
 // NUMERIC stays a string in both drivers; it is converted to a decimal type in code, never to a float.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-/** PGlite reads what a COPY takes from a file it is given with the query, named so. */
-const PGLITE_COPY_SOURCE = "'/dev/blob'";
-
 function copyStatement(table: string, columns: readonly string[], source: string): string {
   return `COPY ${table} (${columns.join(', ')}) FROM ${source} (FORMAT binary)`;
 }
@@ -127,6 +124,11 @@ interface PgliteQueryable {
   exec(sql: string): Promise<unknown>;
 }
 
+/** PGlite's COPY reads the file given with the query, under the name /dev/blob. */
+async function pgliteCopy(db: PgliteQueryable, table: string, columns: readonly string[], data: Buffer): Promise<void> {
+  await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([data]) });
+}
+
 class PgliteTx implements Db {
   readonly dialect = 'pglite' as const;
   readonly inTransaction = true;
@@ -141,8 +143,8 @@ class PgliteTx implements Db {
     await this.tx.exec(sql);
   }
 
-  async copyBinary(table: string, columns: readonly string[], data: Buffer): Promise<void> {
-    await this.tx.query(copyStatement(table, columns, PGLITE_COPY_SOURCE), [], { blob: new Blob([data]) });
+  copyBinary(table: string, columns: readonly string[], data: Buffer): Promise<void> {
+    return pgliteCopy(this.tx, table, columns, data);
   }
 
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -168,8 +170,8 @@ class PgliteDb implements Db {
     await this.pglite.exec(sql);
   }
 
-  async copyBinary(table: string, columns: readonly string[], data: Buffer): Promise<void> {
-    await this.pglite.query(copyStatement(table, columns, PGLITE_COPY_SOURCE), [], { blob: new Blob([data]) });
+  copyBinary(table: string, columns: readonly string[], data: Buffer): Promise<void> {
+    return pgliteCopy(this.pglite, table, columns, data);
   }
 
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
