@@ -108,7 +108,8 @@ function fateFor(rng: Rng, ageHours: number): Fate {
  * and the ages they are taken from (in hours): an inspection must have had time to start.
  */
 const MINIMUM: ReadonlyArray<readonly [Fate, number, readonly [number, number]]> = [
-  [{ target: 'WAITING', amend: false }, 8, [0, 48]],
+  // Four days back, so that a weekend's few filings still leave enough.
+  [{ target: 'WAITING', amend: false }, 8, [0, 96]],
   [{ target: 'UNDER_INSPECTION', amend: false }, 5, [18, 96]],
   [{ target: 'RELEASED', amend: false }, 8, [6, 72]],
   [{ target: 'REJECTED', amend: false }, 6, [24, Infinity]],
@@ -117,6 +118,9 @@ const MINIMUM: ReadonlyArray<readonly [Fate, number, readonly [number, number]]>
 ];
 
 const MINIMUM_PER_TYPE = 4;
+
+/** Of the waiting stories, domestic releases of dutiable goods, so that some bills are always open. */
+const AWAITING_DUTIES = 2;
 
 function heldIntent(rng: Rng, world: TrafficWorld, fate: Fate): Intent | null {
   if (fate.amend) return chooseHeldIntent(rng, world, 'YELLOW');
@@ -157,8 +161,10 @@ export function planHistory(rng: Rng, world: TrafficWorld, now: Date, count = DE
 
   const openingEnd = now.getTime() - (days - OPENING_DAYS) * DAY;
   const opening = (i: number) => (times[i]?.getTime() ?? 0) < openingEnd;
+  const waiting = fates.map((_, i) => i).filter((i) => fates[i]?.target === 'WAITING' && !fates[i]?.amend);
+  const awaitingDuties = new Set(rng.sample(waiting, AWAITING_DUTIES));
   const intents = fates.map((fate, i) => {
-    const held = heldIntent(rng, world, fate);
+    const held = awaitingDuties.has(i) ? chooseHeldIntent(rng, world, 'DUTIES') : heldIntent(rng, world, fate);
     if (!opening(i)) return held ?? chooseIntent(rng, world);
     return held && !drawsDown(held.type) ? held : chooseIntent(rng, world, ARRIVALS);
   });

@@ -189,10 +189,11 @@ export function stockingIntents(world: TrafficWorld): Intent[] {
 }
 
 /**
- * A declaration that waits for an officer: selectivity sends it to `lane`, or (for 'ANY') it is
- * either stopped by selectivity or a domestic release, which waits for its duties even when GREEN.
+ * A declaration that waits: selectivity sends it to `lane`; for 'ANY' it is either stopped by
+ * selectivity or a domestic release, which waits for its duties even when GREEN; for 'DUTIES' it is
+ * such a release of dutiable goods.
  */
-export function chooseHeldIntent(rng: Rng, world: TrafficWorld, lane: 'RED' | 'YELLOW' | 'ANY'): Intent {
+export function chooseHeldIntent(rng: Rng, world: TrafficWorld, lane: 'RED' | 'YELLOW' | 'ANY' | 'DUTIES'): Intent {
   // Grouped by why the declaration is stopped, so that each reason is as likely as the others
   // however many enterprises it applies to.
   const reasons = new Map<string, Intent[]>();
@@ -200,17 +201,20 @@ export function chooseHeldIntent(rng: Rng, world: TrafficWorld, lane: 'RED' | 'Y
   for (const enterprise of world.enterprises) {
     const zone = zoneOf(world, rng.pick(enterprise.zoneIds));
     const tagged = (tag: string) => enterprise.items.some((item) => has(item, tag));
-    if (lane !== 'YELLOW') {
+    if (lane === 'RED' || lane === 'ANY') {
       if (tagged('restricted')) add('restricted', { enterprise, type: 'ADMISSION', zone, focus: { tag: 'restricted' } });
       if (tagged('phones')) add('phones', { enterprise, type: 'ADMISSION', zone, focus: { tag: 'phones' } });
     }
     if (lane !== 'RED') {
-      if (focusItems(enterprise, { tag: 'apparel' }).length > 0) add('apparel', { enterprise, type: 'ADMISSION', zone, focus: { tag: 'apparel' } });
+      if (lane !== 'DUTIES' && focusItems(enterprise, { tag: 'apparel' }).length > 0) add('apparel', { enterprise, type: 'ADMISSION', zone, focus: { tag: 'apparel' } });
       const released = candidates(enterprise, 'DOMESTIC_RELEASE');
-      if (released.length > 0) {
-        if (enterprise.profile.aeoStatus === 'NONE') add('release without AEO', { enterprise, type: 'DOMESTIC_RELEASE', zone });
-        // Finished goods of the zone go duty-free: their bill is settled on issue and nothing waits.
-        else if (lane === 'ANY' && released.some((item) => !has(item, 'output'))) add('release awaiting duties', { enterprise, type: 'DOMESTIC_RELEASE', zone });
+      // Finished goods of the zone go duty-free: their bill is settled on issue and nothing waits for it.
+      const dutiable = released.some((item) => !has(item, 'output'));
+      const release: Intent = { enterprise, type: 'DOMESTIC_RELEASE', zone };
+      if (enterprise.profile.aeoStatus === 'NONE') {
+        if (released.length > 0 && (lane !== 'DUTIES' || dutiable)) add('release without AEO', release);
+      } else if (lane !== 'YELLOW' && dutiable) {
+        add('release awaiting duties', release);
       }
     }
   }

@@ -1,7 +1,9 @@
 // A real Cordon server for the browser tests: the test application (PGlite in memory) with the
 // demo administration loaded, listening on an ephemeral port of the loopback interface, serving
-// the built console. Selectivity is made deterministic (no random control share), so that a
-// journey knows which lane its declaration gets.
+// the built console. Selectivity is made deterministic, so that a journey knows which lane its
+// declaration gets: no random control share, and no lane from the score alone (its thresholds are
+// read from the demo's month, which is drawn anew for each day the demo is loaded on); the rules
+// still choose lanes, and the score and its reasons are still shown.
 import { loadDemo } from '../../../src/demo/demo.ts';
 import { ADMIN_PASSWORD, createTestApp, type ApiClient, type TestApp } from '../../support/test-app.ts';
 
@@ -29,7 +31,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     hsEdition,
     vatRate,
     statusModel,
-    selectivity: { ...selectivity, randomRedShare: '0', randomYellowShare: '0' },
+    selectivity: { ...selectivity, randomRedShare: '0', randomYellowShare: '0', targetRedShare: '0', targetYellowShare: '0' },
   });
   if (updated.status !== 200) throw new Error(`setting selectivity failed: ${JSON.stringify(updated.body)}`);
 
