@@ -269,10 +269,11 @@ async function measure(): Promise<Result[]> {
         protocolVersion: 5,
         filter: topicFilter,
         sessionExpirySeconds: 60,
-        handle: async (topic, payload, packet) => {
-          await bridge(topic, payload, packet);
-          onHandled();
-        },
+        handle: (topic, payload, settle) =>
+          bridge(topic, payload, (error) => {
+            settle(error);
+            if (error === null) onHandled();
+          }),
         log,
       });
       await subscriber.subscribed;

@@ -1,14 +1,13 @@
 // Telemetry over MQTT: the topic `cordon/v1/devices/{deviceId}/telemetry` names the device, the
 // payload is the telemetry contract (one message or an array of them). A message is handed to the
-// ingest and its promise resolves once the messages are stored, which is when the subscriber may
-// acknowledge it. A payload that is too large, is not JSON or breaks the contract is counted as
-// MALFORMED and acknowledged all the same: a device must not be made to send junk again and again.
+// ingest, which settles it once its messages are stored: then the subscriber may acknowledge it. A
+// payload that is too large, is not JSON or breaks the contract is counted as MALFORMED and
+// acknowledged all the same: a device must not be made to send junk again and again.
 // Who may connect and publish to the embedded broker is decided here too (`telemetryDeviceAccess`).
 import { canSeeZone, type Principal } from '../platform/auth/principal.ts';
 import { randomSecret } from '../platform/auth/secrets.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
-import { AppError } from '../platform/errors.ts';
 import { startEmbeddedBroker, type DeviceAccess, type EmbeddedBroker } from '../platform/mqtt/embedded-broker.ts';
 import { startSubscriber, type MessageHandler, type MqttLog, type Subscriber, type SubscriberOptions } from '../platform/mqtt/subscriber.ts';
 import { parseTelemetry } from './telemetry.contract.ts';
@@ -30,15 +29,16 @@ export function telemetryTopic(deviceId: string): string {
   return `cordon/v1/devices/${deviceId}/telemetry`;
 }
 
-/** The handler of Cordon's subscriber: resolves once stored, rejects only when storing failed. */
+/** The handler of Cordon's subscriber: settles a message once stored, with an error only when storing failed. */
 export function createTelemetryBridge(deps: { ingest: TelemetryIngest; clock: Clock; log: MqttLog }): MessageHandler {
   const { ingest, clock, log } = deps;
-  return (topic, payload, packet) => {
+  return (topic, payload, settle) => {
     const deviceId = deviceIdOfTopic(topic);
     if (deviceId === null) {
       // Only an external broker's subscription could bring one; nothing to count it against.
       log.warn({ topic }, 'MQTT message on a topic that names no device ignored');
-      return Promise.resolve();
+      settle(null);
+      return;
     }
     const receivedAt = clock.now();
     const parsed =
@@ -47,22 +47,11 @@ export function createTelemetryBridge(deps: { ingest: TelemetryIngest; clock: Cl
         : parseTelemetry(payload);
     if (!parsed.ok) {
       log.warn({ deviceId, bytes: payload.length, error: parsed.errors[0], errors: parsed.errors.length }, 'telemetry payload refused (MALFORMED)');
-      return ingest.refuse(deviceId, receivedAt);
+      ingest.take(deviceId, null, receivedAt, settle);
+      return;
     }
-    // Chained rather than awaited: one promise less for each of tens of thousands of messages a second.
-    // What follows holds the flag of the packet, not the packet, while the message waits for its flush.
-    const { dup } = packet;
-    return ingest.submit(deviceId, parsed.messages, receivedAt).then(
-      (result) => {
-        if (Object.keys(result.dropped).length > 0) log.debug({ deviceId, accepted: result.accepted, dropped: result.dropped, dup }, 'telemetry messages dropped');
-      },
-      (error: unknown) => {
-        // A refusal by the rules is final: acknowledging it keeps the broker from sending it forever.
-        // Anything else (the database) propagates, so the message is not acknowledged.
-        if (!(error instanceof AppError)) throw error;
-        log.warn({ deviceId, code: error.code, message: error.message }, 'telemetry refused');
-      },
-    );
+    // What was dropped and why is counted by the ingest (per device, reason and day), not logged here.
+    ingest.take(deviceId, parsed.messages, receivedAt, settle);
   };
 }
 

@@ -1,12 +1,14 @@
 // The telemetry pipeline end to end, through POST /api/v1/telemetry as a zone's gateway sends it:
 // trips started at the origin gate and completed at the destination gate, every alert kind, drops
 // by reason, a resent batch stored once, and a failed flush that stores nothing.
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/test-app.ts';
 import { listAll } from '../../test/support/access.ts';
 import { readEvents } from '../platform/events/outbox.ts';
 import { riskRepository } from '../risk/risk.repository.ts';
 import type { TelemetryMessage } from './telemetry.contract.ts';
+import { createTelemetryBridge, telemetryTopic } from './telemetry.mqtt.ts';
 import { createTelemetryIngest } from './tracking.ingest.ts';
 import {
   along,
@@ -274,8 +276,9 @@ describe('telemetry ingest', () => {
     expectStatus(refused, 400);
     expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '/messages/1/lat', message: 'must be <= 90' }] });
     expect(await positionsStored(trip.id)).toBe(3);
-    // ... and counted as MALFORMED when it comes over MQTT (as the broker's bridge reports it).
-    await t.ctx.tracking.ingest.refuse(code, clock.now());
+    // ... and counted as MALFORMED when it comes over MQTT, where the bridge settles it as done (acknowledged).
+    const bridge = createTelemetryBridge({ ingest: t.ctx.tracking.ingest, clock, log: pino({ level: 'silent' }) });
+    expect(await new Promise((settle) => bridge(telemetryTopic(code), Buffer.from('{"type":"position","lat":91}'), settle))).toBeNull();
 
     const day = new Date(clock.ms).toISOString().slice(0, 10);
     const drops = (await t.admin.get(`/api/v1/devices/${trip.device.id}/drops`)).body;

@@ -33,11 +33,18 @@ export interface IngestResult {
   dropped: Partial<Record<DropReason, number>>;
 }
 
+/** Told once: no error and the result when the messages are stored (or counted as dropped), else why storing failed. */
+export type IngestDone = (error: Error | null, result: IngestResult | null) => void;
+
 export interface TelemetryIngest {
   /** Resolves once the messages are durably stored (or counted as dropped); rejects only if the database fails (the caller must then not acknowledge). */
   submit(deviceId: string, messages: TelemetryMessage[], receivedAt: Date): Promise<IngestResult>;
-  /** Counts a refused payload (MALFORMED) for the device, if it exists. */
-  refuse(deviceId: string, receivedAt: Date): Promise<void>;
+  /**
+   * `submit` for a broker's subscriber, told through `done` rather than a promise: thousands of
+   * messages wait for their flush at any time, and a promise and its callbacks kept for each were most
+   * of what the garbage collector copied. `null` for the messages counts a payload refused as MALFORMED.
+   */
+  take(deviceId: string, messages: TelemetryMessage[] | null, receivedAt: Date, done: IngestDone): void;
   /** Writes what is buffered and stops accepting. */
   close(): Promise<void>;
 }
@@ -136,14 +143,16 @@ interface DeviceMemory {
   trip: TripMemory | null;
 }
 
+/** A submit waiting for its flush; as small as it can be, for thousands of them are kept at any time. */
 interface Pending {
   code: string;
   messages: TelemetryMessage[];
-  receivedAt: Date;
+  /** Epoch milliseconds. */
+  receivedAt: number;
   refused: boolean;
-  result: IngestResult;
-  resolve(result: IngestResult): void;
-  reject(error: unknown): void;
+  accepted: number;
+  dropped: IngestResult['dropped'] | null;
+  done: IngestDone;
 }
 
 /** One stream of flushes: its queue, its timer and the chain its flushes run on one after the other. */
@@ -210,8 +219,15 @@ function eventDetailsOf(message: Exclude<TelemetryMessage, { type: 'position' }>
 
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 
-function addDrop(result: IngestResult, reason: DropReason, count = 1): void {
-  result.dropped[reason] = (result.dropped[reason] ?? 0) + count;
+/** Tells a submit its outcome; a callback that throws is an error of its own and is thrown on its own. */
+function tell(done: IngestDone, error: Error | null, result: IngestResult | null): void {
+  try {
+    done(error, result);
+  } catch (thrown) {
+    queueMicrotask(() => {
+      throw thrown;
+    });
+  }
 }
 
 /** Zone perimeters (Polygon or MultiPolygon) and gate circles as fences. */
@@ -388,8 +404,9 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   }
 
   function drop(work: FlushWork, pending: Pending, deviceId: string, reason: DropReason, count = 1): void {
-    addDrop(pending.result, reason, count);
-    const day = dayOf(pending.receivedAt);
+    const dropped = (pending.dropped ??= {});
+    dropped[reason] = (dropped[reason] ?? 0) + count;
+    const day = dayOf(new Date(pending.receivedAt));
     const key = `${deviceId}|${reason}|${day}`;
     const counted = work.drops.get(key);
     if (counted) counted.count += count;
@@ -517,7 +534,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       const device = work.devices.get(pending.code);
       if (!device) continue;
       for (const message of messages) {
-        if (message.type === 'position' || checkTime(message.at, pending.receivedAt, current.filter) !== null) continue;
+        if (message.type === 'position' || checkTime(message.at, new Date(pending.receivedAt), current.filter) !== null) continue;
         const id = uuidv7();
         eventIds.set(message, id);
         candidates.push({ id, tripId: device.trip?.id ?? null, deviceId: device.id, at: message.at, kind: eventKindOf(message), details: eventDetailsOf(message) });
@@ -533,14 +550,15 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         if (messages.length > 0) drop(work, pending, UNKNOWN_DEVICE, 'NO_TRIP', messages.length);
         continue;
       }
-      const deviceUpdate = deviceUpdateOf(work, device, pending.receivedAt);
+      const receivedAt = new Date(pending.receivedAt);
+      const deviceUpdate = deviceUpdateOf(work, device, receivedAt);
       if (pending.refused) {
         drop(work, pending, device.id, 'MALFORMED');
         continue;
       }
       for (const message of messages) {
         if (message.type === 'position') {
-          const reason = checkFix(device.lastFix, message, pending.receivedAt, current.filter);
+          const reason = checkFix(device.lastFix, message, receivedAt, current.filter);
           if (reason) {
             drop(work, pending, device.id, reason);
             continue;
@@ -555,7 +573,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
             drop(work, pending, device.id, 'NO_TRIP');
             continue;
           }
-          pending.result.accepted += 1;
+          pending.accepted += 1;
           work.positions.push({ tripId: trip.id, at: message.at, lat: message.lat, lon: message.lon, speedKmh: message.speedKmh, heading: message.heading, accuracyM: message.accuracyM });
           const update = tripUpdateOf(work, trip);
           if (trip.status === 'ACTIVE' && trip.lastLat !== null && trip.lastLon !== null) {
@@ -569,7 +587,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           monitorMessage(work, device, message, fences, current.monitor);
           continue;
         }
-        const timeDrop = checkTime(message.at, pending.receivedAt, current.filter);
+        const timeDrop = checkTime(message.at, receivedAt, current.filter);
         if (timeDrop) {
           drop(work, pending, device.id, timeDrop);
           continue;
@@ -579,7 +597,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           drop(work, pending, device.id, 'DUPLICATE');
           continue;
         }
-        pending.result.accepted += 1;
+        pending.accepted += 1;
         if (message.type === 'event' && message.battery !== null) deviceUpdate.battery = message.battery;
         const trip = device.trip;
         if (!trip) continue;
@@ -639,10 +657,14 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       // A position stored already: another process took it while this one held an older last fix of
       // the device (see insertPositions). Read again, the devices drop it as a duplicate.
       if (!again && (error as { code?: unknown }).code === '23505') {
-        for (const pending of batch) pending.result = { accepted: 0, dropped: {} };
+        for (const pending of batch) {
+          pending.accepted = 0;
+          pending.dropped = null;
+        }
         return flush(batch, true);
       }
-      for (const pending of batch) pending.reject(error);
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const pending of batch) tell(pending.done, failure, null);
       return;
     }
     for (const device of work.devices.values()) if ((forgotten.get(device.code) ?? 0) === work.forgotten.get(device.code)) remember(device);
@@ -651,13 +673,13 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       // Counted once committed: a failed flush stores nothing and its messages come again.
       let accepted = 0;
       const dropped: Partial<Record<DropReason, number>> = {};
-      for (const { result } of batch) {
-        accepted += result.accepted;
-        for (const [reason, count] of Object.entries(result.dropped) as Array<[DropReason, number]>) dropped[reason] = (dropped[reason] ?? 0) + count;
+      for (const pending of batch) {
+        accepted += pending.accepted;
+        for (const [reason, count] of Object.entries(pending.dropped ?? {}) as Array<[DropReason, number]>) dropped[reason] = (dropped[reason] ?? 0) + count;
       }
       meters.telemetryStored({ positions: work.positions.length, events: accepted - work.positions.length, dropped });
     }
-    for (const pending of batch) pending.resolve(pending.result);
+    for (const pending of batch) tell(pending.done, null, { accepted: pending.accepted, dropped: pending.dropped ?? {} });
   }
 
   function takeBatch(lane: Lane): Pending[] {
@@ -694,16 +716,15 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     lane.timer.unref();
   }
 
-  function enqueue(code: string, messages: TelemetryMessage[], receivedAt: Date, refused: boolean): Promise<IngestResult> {
+  function take(code: string, messages: TelemetryMessage[] | null, receivedAt: Date, done: IngestDone): void {
     // Not an AppError: a transport must not acknowledge what was not stored.
-    if (closed) return Promise.reject(new Error('The telemetry ingest is closed'));
+    if (closed) return tell(done, new Error('The telemetry ingest is closed'), null);
+    if (messages?.length === 0) return tell(done, null, { accepted: 0, dropped: {} });
     const lane = laneOf(code);
-    return new Promise<IngestResult>((resolve, reject) => {
-      if (lane.queue.length === 0) lane.firstQueuedAt = performance.now();
-      lane.queue.push({ code, messages, receivedAt, refused, result: { accepted: 0, dropped: {} }, resolve, reject });
-      lane.queuedMessages += messages.length;
-      schedule(lane);
-    });
+    if (lane.queue.length === 0) lane.firstQueuedAt = performance.now();
+    lane.queue.push({ code, messages: messages ?? [], receivedAt: receivedAt.getTime(), refused: messages === null, accepted: 0, dropped: null, done });
+    lane.queuedMessages += messages?.length ?? 0;
+    schedule(lane);
   }
 
   // --- time-based checks -----------------------------------------------------------------------------
@@ -762,13 +783,10 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
 
   return {
     submit(deviceId, messages, receivedAt) {
-      if (messages.length === 0 && !closed) return Promise.resolve({ accepted: 0, dropped: {} });
-      return enqueue(deviceId, messages, receivedAt, false);
+      return new Promise((resolve, reject) => take(deviceId, messages, receivedAt, (error, result) => (error ? reject(error) : resolve(result as IngestResult))));
     },
 
-    async refuse(deviceId, receivedAt) {
-      await enqueue(deviceId, [], receivedAt, true);
-    },
+    take,
 
     async close() {
       closed = true;

@@ -1,9 +1,20 @@
 // Helpers for tests that speak MQTT: devices as real mqtt.js clients, the external broker of the run
 // (MQTT_URL, Mosquitto in CI) when there is one, and waiting for what happens asynchronously.
 import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import type { MessageHandler } from '../../src/platform/mqtt/subscriber.ts';
 
 /** The external broker tests run against as well, when MQTT_URL is set. */
 export const externalMqttUrl: string | null = process.env.MQTT_URL?.trim() || null;
+
+/** A subscriber's handler that settles each message when `work` resolves (stored) or rejects (not stored). */
+export function settling(work: (topic: string, payload: Buffer) => Promise<void>): MessageHandler {
+  return (topic, payload, settle) => {
+    work(topic, payload).then(
+      () => settle(null),
+      (error: unknown) => settle(error instanceof Error ? error : new Error(String(error))),
+    );
+  };
+}
 
 /** A promise with its resolution at hand. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {

@@ -7,7 +7,7 @@ import type { MqttClient } from 'mqtt';
 import type { Principal } from '../auth/principal.ts';
 import { startEmbeddedBroker, topicMatches, type DeviceAccess, type EmbeddedBroker } from './embedded-broker.ts';
 import { startSubscriber, type MessageHandler, type Subscriber } from './subscriber.ts';
-import { connectDevice, deferred, pause, refusalOf, waitFor } from '../../../test/support/mqtt.ts';
+import { connectDevice, deferred, pause, refusalOf, settling, waitFor } from '../../../test/support/mqtt.ts';
 
 const log = pino({ level: 'silent' });
 const FILTER = 'cordon/v1/devices/+/telemetry';
@@ -33,9 +33,9 @@ describe('embedded MQTT broker', () => {
   let subscriber: Subscriber | null = null;
   const devices: MqttClient[] = [];
   const received: Array<{ topic: string; text: string }> = [];
-  const record: MessageHandler = (topic, payload) => {
+  const record: MessageHandler = (topic, payload, settle) => {
     received.push({ topic, text: payload.toString('utf8') });
-    return Promise.resolve();
+    settle(null);
   };
 
   const start = () => startEmbeddedBroker({ port: 0, host: '127.0.0.1', devices: access, subscriber: { clientId: SUBSCRIBER_ID, password: secret, filter: FILTER }, log });
@@ -117,10 +117,13 @@ describe('embedded MQTT broker', () => {
     const gate = deferred();
     gates.push(gate);
     const handled: string[] = [];
-    subscriber = subscribe(broker, async (_topic, payload) => {
-      await gate.promise;
-      handled.push(payload.toString());
-    });
+    subscriber = subscribe(
+      broker,
+      settling(async (_topic, payload) => {
+        await gate.promise;
+        handled.push(payload.toString());
+      }),
+    );
     await broker.subscribed;
     const seal = await device(broker);
     for (let i = 0; i < 5; i++) await seal.publishAsync(topicOf('SEAL-A1'), `fix ${i}`, { qos: 1 });

@@ -1,7 +1,7 @@
 // Cordon's subscriber against the embedded broker and, when MQTT_URL is set, the external broker
-// (Mosquitto in CI): a message is acknowledged only once its handler resolved and in the order the
-// messages came, a failed handler makes the broker send it again, and many messages are handled at
-// once. Plus the MQTT settings.
+// (Mosquitto in CI): a message is acknowledged only once its handler settled it as stored and in the
+// order the messages came, one that could not be stored makes the broker send it again, and many
+// messages are handled at once. Plus the MQTT settings.
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { MqttClient } from 'mqtt';
 import { ConfigError, loadConfig } from '../config.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
 import { startSubscriber, type MessageHandler, type Subscriber } from './subscriber.ts';
-import { connectDevice, deferred, discardSession, externalMqttUrl, pause, waitFor } from '../../../test/support/mqtt.ts';
+import { connectDevice, deferred, discardSession, externalMqttUrl, pause, settling, waitFor } from '../../../test/support/mqtt.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -107,13 +107,13 @@ describe.each(brokers)('Cordon’s subscriber on $name', (underTest) => {
     return gate;
   };
 
-  it('acknowledges a message only once its handler has resolved', async () => {
+  it('acknowledges a message only once its handler has settled it as stored', async () => {
     const calls: string[] = [];
     const gate = held();
-    const running = await subscribe(async (_topic, payload) => {
+    const running = await subscribe(settling(async (_topic, payload) => {
       calls.push(payload.toString());
       await gate.promise;
-    });
+    }));
     await seal.publishAsync(broker.topic, 'fix 1', { qos: 1 });
     await waitFor('the message handled', () => calls.length === 1);
     // Not acknowledged yet: a new connection gets it again. (Mosquitto marks it `dup`; aedes does not.)
@@ -133,10 +133,10 @@ describe.each(brokers)('Cordon’s subscriber on $name', (underTest) => {
   it('acknowledges in the order the messages came: one stored before an earlier one waits for it (MQTT §4.6)', async () => {
     const calls: string[] = [];
     const gate = held();
-    const running = await subscribe(async (_topic, payload) => {
+    const running = await subscribe(settling(async (_topic, payload) => {
       calls.push(payload.toString());
       if (payload.toString() === 'fix 1') await gate.promise;
-    });
+    }));
     await seal.publishAsync(broker.topic, 'fix 1', { qos: 1 });
     await seal.publishAsync(broker.topic, 'fix 2', { qos: 1 });
     await waitFor('both handled', () => calls.length === 2);
@@ -153,11 +153,11 @@ describe.each(brokers)('Cordon’s subscriber on $name', (underTest) => {
     expect(calls).toHaveLength(4);
   });
 
-  it('does not acknowledge when the handler fails: it reconnects and the broker sends the message again', async () => {
+  it('does not acknowledge a message that could not be stored: it reconnects and the broker sends the message again', async () => {
     const calls: string[] = [];
-    await subscribe((_topic, payload) => {
+    await subscribe((_topic, payload, settle) => {
       calls.push(payload.toString());
-      return calls.length === 1 ? Promise.reject(new Error('database unavailable')) : Promise.resolve();
+      settle(calls.length === 1 ? new Error('database unavailable') : null);
     });
     await seal.publishAsync(broker.topic, 'fix 1', { qos: 1 });
     await waitFor('the second attempt', () => calls.length === 2);
@@ -166,15 +166,30 @@ describe.each(brokers)('Cordon’s subscriber on $name', (underTest) => {
     expect(calls).toHaveLength(2);
   });
 
+  it('takes a handler that throws as one that could not store the message: the broker sends it again', async () => {
+    const calls: string[] = [];
+    await subscribe((_topic, payload, settle) => {
+      calls.push(payload.toString());
+      if (calls.length === 1) throw new Error('handler bug');
+      settle(null);
+    });
+    await seal.publishAsync(broker.topic, 'fix 1', { qos: 1 });
+    await waitFor('the second attempt', () => calls.length === 2);
+    await pause(100);
+    expect(calls).toEqual(['fix 1', 'fix 1']);
+  });
+
   it('handles many messages at once instead of one store after the other', async () => {
     let waiting = 0;
     let handled = 0;
     const gate = held();
-    await subscribe(async () => {
-      waiting++;
-      await gate.promise;
-      handled++;
-    });
+    await subscribe(
+      settling(async () => {
+        waiting++;
+        await gate.promise;
+        handled++;
+      }),
+    );
     for (let i = 0; i < 40; i++) seal.publish(broker.topic, `fix ${i}`, { qos: 1 });
     await waitFor('forty messages handled together', () => waiting === 40);
     gate.resolve();

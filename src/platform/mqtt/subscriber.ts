@@ -1,9 +1,9 @@
 // Cordon's subscription to device telemetry at an MQTT broker (its own or an external one such as
 // Mosquitto). The session is persistent (`clean: false`) under a fixed client id, so the broker keeps
 // what arrives while Cordon is away; a QoS 1 message is acknowledged only once its handler has
-// resolved, that is once it is stored, and after every message that arrived before it on the
-// connection (MQTT 3.1.1 and 5, §4.6: acknowledgements go in the order the messages came). A handler
-// that fails (the database is down) acknowledges nothing more on that connection: the connection is
+// settled it as stored, and after every message that arrived before it on the connection (MQTT 3.1.1
+// and 5, §4.6: acknowledgements go in the order the messages came). A message that could not be
+// stored (the database is down) acknowledges nothing more on that connection: the connection is
 // dropped and opened again, and the broker sends every unacknowledged message again (marked `dup`;
 // storing is idempotent, so a copy changes nothing).
 import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
@@ -16,7 +16,15 @@ export interface MqttLog {
   error(details: object, message: string): void;
 }
 
-export type MessageHandler = (topic: string, payload: Buffer, packet: { dup: boolean }) => Promise<void>;
+/** Told once per message: null when it is stored (it may be acknowledged), else why it is not. */
+export type Settle = (error: Error | null) => void;
+
+/**
+ * Takes a message and settles it later. A callback rather than a promise: thousands of messages wait
+ * for their batched write at any time, and a promise with its reactions kept for each was most of what
+ * the garbage collector had to copy. A handler that throws settles its message with that error.
+ */
+export type MessageHandler = (topic: string, payload: Buffer, settle: Settle) => void;
 
 export interface SubscriberOptions {
   /** mqtt://host:port (credentials may be in the URL, or given below). */
@@ -187,15 +195,14 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
   };
 
   /**
-   * Hands a message to the handler; resolves to whether it was stored. What runs once it settles holds
-   * neither the packet nor mqtt.js's callback: thousands of messages wait for their flush at any time,
-   * and each would keep both alive until then, for the garbage collector to copy and promote.
+   * Hands a message to the handler. Its settle callback holds neither the packet nor mqtt.js's callback
+   * (but for QoS 2, not expected): each would be kept alive until the message's batch is written.
    */
-  const start = (packet: IPublishPacket): Promise<boolean> => {
+  const start = (packet: IPublishPacket, completeQos2: ((error?: Error) => void) | null): void => {
     const connection = client.stream;
-    const { topic, messageId, qos } = packet;
+    const { messageId, qos } = packet;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (packet.dup) log.debug({ topic, messageId }, 'MQTT message delivered again');
+    if (packet.dup) log.debug({ topic: packet.topic, messageId }, 'MQTT message delivered again');
     let arrivedIn: ArrivalOrder | null = null;
     let arrival = -1;
     if (qos === 1 && messageId !== undefined) {
@@ -203,28 +210,25 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       arrival = arrivedIn.arrived(messageId);
     }
     inFlight += 1;
-    let work: Promise<void>;
-    try {
-      work = handle(topic, payload, { dup: packet.dup === true });
-    } catch (error) {
-      // A handler that throws instead of rejecting is treated as one that rejects.
-      work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    return work.then(
-      () => {
+    let isSettled = false;
+    const settle: Settle = (error) => {
+      if (isSettled) return;
+      isSettled = true;
+      if (error === null) {
         if (arrivedIn) acknowledge(arrivedIn, arrival);
-        settled();
-        return true;
-      },
-      (error: unknown) => {
-        if (client.stream === connection) {
-          log.error({ err: error, topic, messageId }, 'telemetry not stored; reconnecting so that the broker sends it again');
-          dropConnection();
-        }
-        settled();
-        return false;
-      },
-    );
+      } else if (client.stream === connection && !connection.destroyed) {
+        log.error({ err: error, messageId }, 'telemetry not stored; reconnecting so that the broker sends it again');
+        dropConnection();
+      }
+      settled();
+      // mqtt.js completes a QoS 2 message (PUBCOMP) only without an error.
+      completeQos2?.(error === null ? undefined : new Error('not stored'));
+    };
+    try {
+      handle(packet.topic, payload, settle);
+    } catch (error) {
+      settle(error instanceof Error ? error : new Error(String(error)));
+    }
   };
 
   client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
@@ -233,9 +237,9 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       readOn(callback, packet.qos);
       return;
     }
-    const stored = start(packet);
-    // Not subscribed at QoS 2, so not expected; mqtt.js completes one (PUBCOMP) only without an error.
-    if (packet.qos === 2) return completeExactlyOnce(stored, callback);
+    // Not subscribed at QoS 2, so not expected; completed once settled.
+    if (packet.qos === 2) return start(packet, callback);
+    start(packet, null);
     // Past the limit, reading stops until one settles: the broker then holds the rest. (No closure
     // here: each would be one more allocation for every message.)
     if (inFlight >= maxInFlight) readingPaused = { callback, qos: packet.qos };
@@ -281,10 +285,6 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       return stopped;
     },
   };
-}
-
-function completeExactlyOnce(stored: Promise<boolean>, callback: (error?: Error) => void): void {
-  void stored.then((ok) => callback(ok ? undefined : new Error('not stored')));
 }
 
 /** The URL without its password, for the log. */
