@@ -43,8 +43,13 @@ const container = (prefix: string, n: number) => {
   const body = `${prefix}${String(n).padStart(6, '0')}`;
   return `${body}${containerCheckDigit(body)}`;
 };
-/** The first fix of every track: fixed for the run, so a fix sent again is the same fix. */
-const FIRST_FIX_AT = Date.now() - 3_600_000;
+const FIX_INTERVAL_MS = 5_000;
+/**
+ * The first fix of every track: fixed for the run, so a fix sent again is the same fix; and early
+ * enough that the last of a route's fixes is still ten minutes in the past, however long the run takes
+ * (a fix from the future would be dropped, not stored).
+ */
+const FIRST_FIX_AT = Date.now() - MQTT_ROUTE_FIXES * FIX_INTERVAL_MS - 600_000;
 const plate = (n: number) => `CH${String(n).padStart(6, '0')}`;
 
 /** What the clients did: every request sent, every one sent again, and what the server acknowledged. */
@@ -205,7 +210,7 @@ describe('chaos: SIGKILL of the server, crashes of PostgreSQL, restarts of the b
     const share = index / total;
     return {
       type: 'position',
-      time: new Date(FIRST_FIX_AT + index * 5_000).toISOString(),
+      time: new Date(FIRST_FIX_AT + index * FIX_INTERVAL_MS).toISOString(),
       lat: from[1] + (to[1] - from[1]) * share,
       lon: from[0] + (to[0] - from[0]) * share,
       speed: 10,
