@@ -121,6 +121,8 @@ const MINIMUM_PER_TYPE = 4;
 
 /** Of the waiting stories, domestic releases of dutiable goods, so that some bills are always open. */
 const AWAITING_DUTIES = 2;
+/** And RED ones not yet taken for inspection, so that an officer always finds one to assign. */
+const AWAITING_INSPECTION = 2;
 
 function heldIntent(rng: Rng, world: TrafficWorld, fate: Fate): Intent | null {
   if (fate.amend) return chooseHeldIntent(rng, world, 'YELLOW');
@@ -163,8 +165,13 @@ export function planHistory(rng: Rng, world: TrafficWorld, now: Date, count = DE
   const opening = (i: number) => (times[i]?.getTime() ?? 0) < openingEnd;
   const waiting = fates.map((_, i) => i).filter((i) => fates[i]?.target === 'WAITING' && !fates[i]?.amend);
   const awaitingDuties = new Set(rng.sample(waiting, AWAITING_DUTIES));
+  const awaitingInspection = new Set(rng.sample(waiting.filter((i) => !awaitingDuties.has(i)), AWAITING_INSPECTION));
   const intents = fates.map((fate, i) => {
-    const held = awaitingDuties.has(i) ? chooseHeldIntent(rng, world, 'DUTIES') : heldIntent(rng, world, fate);
+    const held = awaitingDuties.has(i)
+      ? chooseHeldIntent(rng, world, 'DUTIES')
+      : awaitingInspection.has(i)
+        ? chooseHeldIntent(rng, world, 'RED')
+        : heldIntent(rng, world, fate);
     if (!opening(i)) return held ?? chooseIntent(rng, world);
     return held && !drawsDown(held.type) ? held : chooseIntent(rng, world, ARRIVALS);
   });
