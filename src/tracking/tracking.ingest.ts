@@ -217,7 +217,8 @@ function eventDetailsOf(message: Exclude<TelemetryMessage, { type: 'position' }>
   return details;
 }
 
-const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+/** The UTC day of epoch milliseconds, as drops are counted by. */
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Tells a submit its outcome; a callback that throws is an error of its own and is thrown on its own. */
 function tell(done: IngestDone, error: Error | null, result: IngestResult | null): void {
@@ -406,7 +407,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   function drop(work: FlushWork, pending: Pending, deviceId: string, reason: DropReason, count = 1): void {
     const dropped = (pending.dropped ??= {});
     dropped[reason] = (dropped[reason] ?? 0) + count;
-    const day = dayOf(new Date(pending.receivedAt));
+    const day = dayOf(pending.receivedAt);
     const key = `${deviceId}|${reason}|${day}`;
     const counted = work.drops.get(key);
     if (counted) counted.count += count;
