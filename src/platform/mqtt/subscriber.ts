@@ -195,23 +195,14 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
   };
 
   /**
-   * Hands a message to the handler. Its settle callback holds neither the packet nor mqtt.js's callback
-   * (but for QoS 2, not expected): each would be kept alive until the message's batch is written.
+   * The settle callback of one message. It holds neither the packet nor mqtt.js's callback (but for
+   * QoS 2, not expected): each would be kept alive until the message's batch is written. Returned
+   * unnamed: the TypeScript loader gives every function bound to a name its name at run time, one
+   * property definition more for each message.
    */
-  const start = (packet: IPublishPacket, completeQos2: ((error?: Error) => void) | null): void => {
-    const connection = client.stream;
-    const { messageId, qos } = packet;
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (packet.dup) log.debug({ topic: packet.topic, messageId }, 'MQTT message delivered again');
-    let arrivedIn: ArrivalOrder | null = null;
-    let arrival = -1;
-    if (qos === 1 && messageId !== undefined) {
-      arrivedIn = arrivalOrderOf(connection);
-      arrival = arrivedIn.arrived(messageId);
-    }
-    inFlight += 1;
+  const settlerOf = (connection: Connection, messageId: number | undefined, arrivedIn: ArrivalOrder | null, arrival: number, completeQos2: ((error?: Error) => void) | null): Settle => {
     let isSettled = false;
-    const settle: Settle = (error) => {
+    return (error) => {
       if (isSettled) return;
       isSettled = true;
       if (error === null) {
@@ -224,6 +215,22 @@ export function startSubscriber(options: SubscriberOptions): Subscriber {
       // mqtt.js completes a QoS 2 message (PUBCOMP) only without an error.
       completeQos2?.(error === null ? undefined : new Error('not stored'));
     };
+  };
+
+  /** Hands a message to the handler. */
+  const start = (packet: IPublishPacket, completeQos2: ((error?: Error) => void) | null): void => {
+    const connection = client.stream;
+    const { messageId, qos } = packet;
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    if (packet.dup) log.debug({ topic: packet.topic, messageId }, 'MQTT message delivered again');
+    let arrivedIn: ArrivalOrder | null = null;
+    let arrival = -1;
+    if (qos === 1 && messageId !== undefined) {
+      arrivedIn = arrivalOrderOf(connection);
+      arrival = arrivedIn.arrived(messageId);
+    }
+    inFlight += 1;
+    const settle = settlerOf(connection, messageId, arrivedIn, arrival, completeQos2);
     try {
       handle(packet.topic, payload, settle);
     } catch (error) {
