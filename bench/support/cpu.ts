@@ -46,25 +46,33 @@ export async function cpuSnapshot(others: Record<string, readonly number[]>): Pr
   return snapshot;
 }
 
+/** A phase of a benchmark from its start to its end; a phase run in rounds is several. */
+export type CpuInterval = readonly [start: CpuSnapshot, end: CpuSnapshot];
+
 /**
- * Microseconds of processor time per item between two snapshots, by who spent them, and the wall time
- * per item. A pid seen only at the end started during the phase and counts from nothing; one seen only
- * at the start ended during it and its time is lost (the figure is then a floor).
+ * Microseconds of processor time per item over the intervals of a phase, by who spent them, and the
+ * wall time per item. A pid seen only at an interval's end started during it and counts from nothing;
+ * one seen only at its start ended during it and its time is lost (the figure is then a floor).
  */
-export function cpuPerItem(start: CpuSnapshot, end: CpuSnapshot, items: number): string {
+export function cpuPerItem(intervals: readonly CpuInterval[], items: number): string {
   const per = (ms: number) => ((ms * 1000) / items).toFixed(1);
-  const parts = [`this process ${per(end.processMs - start.processMs)}`];
-  if (start.mainThreadMs !== null && end.mainThreadMs !== null) parts.push(`its main thread ${per(end.mainThreadMs - start.mainThreadMs)}`);
-  for (const [label, times] of end.others) {
-    const before = start.others.get(label) ?? new Map<number, number>();
-    if (times.size === 0) {
-      parts.push(`${label} unknown`);
-      continue;
-    }
-    let spent = 0;
-    for (const [pid, ms] of times) spent += ms - (before.get(pid) ?? 0);
-    const lost = [...before.keys()].some((pid) => !times.has(pid));
-    parts.push(`${label} ${lost ? 'at least ' : ''}${per(spent)}`);
+  const sum = (of: (start: CpuSnapshot, end: CpuSnapshot) => number) => intervals.reduce((total, [start, end]) => total + of(start, end), 0);
+  const parts = [`this process ${per(sum((start, end) => end.processMs - start.processMs))}`];
+  if (intervals.every(([start, end]) => start.mainThreadMs !== null && end.mainThreadMs !== null)) {
+    parts.push(`its main thread ${per(sum((start, end) => (end.mainThreadMs as number) - (start.mainThreadMs as number)))}`);
   }
-  return `${parts.join(', ')}; wall time ${per(end.at - start.at)}`;
+  for (const label of intervals[0]?.[1].others.keys() ?? []) {
+    let spent = 0;
+    let lost = false;
+    let known = false;
+    for (const [start, end] of intervals) {
+      const times = end.others.get(label) ?? new Map<number, number>();
+      const before = start.others.get(label) ?? new Map<number, number>();
+      known ||= times.size > 0;
+      for (const [pid, ms] of times) spent += ms - (before.get(pid) ?? 0);
+      lost ||= [...before.keys()].some((pid) => !times.has(pid));
+    }
+    parts.push(known ? `${label} ${lost ? 'at least ' : ''}${per(spent)}` : `${label} unknown`);
+  }
+  return `${parts.join(', ')}; wall time ${per(sum((start, end) => end.at - start.at))}`;
 }
