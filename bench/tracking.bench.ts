@@ -187,22 +187,32 @@ interface Round {
   count: number;
 }
 
-/** Each trip's fixes along its route at 40 km/h, its last a minute ago, cut into rounds; grouped by publisher connection. */
+/**
+ * Each trip's fixes along its route at 40 km/h, its last a minute ago, cut into rounds. Within a round
+ * every trip sends its next fix before any sends the one after, as a fleet that reports all the time
+ * is heard; a device's fixes all go through one publisher connection, in order.
+ */
 function telemetryRounds(trips: BenchTrip[]): Round[] {
-  const rounds: Round[] = Array.from({ length: ROUNDS }, () => ({ shares: Array.from({ length: PUBLISHER_CONNECTIONS }, () => []), count: 0 }));
   const lastAt = Date.now() - 60_000;
-  trips.forEach((trip, n) => {
+  const payloads = trips.map((trip) => {
     const route = trip.route.slice(1, ROUNDS * FIXES_PER_ROUND + 1);
     const times = timesAlong(route, new Date(0), 40, 5);
     const shift = lastAt - (times[times.length - 1] as Date).getTime();
-    route.forEach(([lon, lat], index) => {
-      const round = rounds[Math.floor(index / FIXES_PER_ROUND)] as Round;
-      const time = new Date((times[index] as Date).getTime() + shift).toISOString();
-      (round.shares[n % PUBLISHER_CONNECTIONS] as Array<[string, string]>).push([telemetryTopic(trip.code), JSON.stringify({ type: 'position', time, lat, lon, speed: 40, accuracy: 6 })]);
-      round.count++;
-    });
+    return route.map(([lon, lat], index) => JSON.stringify({ type: 'position', time: new Date((times[index] as Date).getTime() + shift).toISOString(), lat, lon, speed: 40, accuracy: 6 }));
   });
-  return rounds;
+  return Array.from({ length: ROUNDS }, (_, round) => {
+    const shares: Round['shares'] = Array.from({ length: PUBLISHER_CONNECTIONS }, () => []);
+    let count = 0;
+    for (let fix = round * FIXES_PER_ROUND; fix < (round + 1) * FIXES_PER_ROUND; fix++) {
+      trips.forEach((trip, n) => {
+        const payload = payloads[n]?.[fix];
+        if (payload === undefined) return;
+        (shares[n % PUBLISHER_CONNECTIONS] as Array<[string, string]>).push([telemetryTopic(trip.code), payload]);
+        count++;
+      });
+    }
+    return { shares, count };
+  });
 }
 
 async function publish(url: string, shares: Array<Array<[string, string]>>): Promise<void> {
