@@ -129,6 +129,8 @@ describe('demo administration', () => {
     const count = (state: string) => declarations.filter((d) => d.state === state).length;
     expect(count('COMPLETED')).toBeGreaterThan(declarations.length / 2);
     expect(declarations.filter((d) => d.state === 'ASSESSED' && d.lane !== 'GREEN').length).toBeGreaterThan(0);
+    // Whatever the day and hour, an officer finds a RED one waiting to be taken for inspection.
+    expect(declarations.filter((d) => d.state === 'ASSESSED' && d.lane === 'RED').length).toBeGreaterThan(0);
     const [amended] = await t.ctx.db.query<{ n: number }>(
       "SELECT count(DISTINCT declaration_id)::int AS n FROM declaration_transitions WHERE action = 'AMEND'",
     );
