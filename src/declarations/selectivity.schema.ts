@@ -48,9 +48,6 @@ export const SelectivitySettings = Type.Object(
     randomRedShare: Share,
     /** Share of declarations sent to YELLOW at random. */
     randomYellowShare: Share,
-    /** Target shares per lane, used by the risk engine to set its thresholds. */
-    targetRedShare: Share,
-    targetYellowShare: Share,
     /** Release GREEN declarations without an officer (DOMESTIC_RELEASE still waits for payment). */
     autoReleaseGreen: Type.Boolean(),
     rules: Type.Array(SelectivityRule, { maxItems: 500 }),
@@ -62,8 +59,6 @@ export type SelectivitySettings = Static<typeof SelectivitySettings>;
 export const DEFAULT_SELECTIVITY: SelectivitySettings = {
   randomRedShare: '0.01',
   randomYellowShare: '0.02',
-  targetRedShare: '0.03',
-  targetYellowShare: '0.07',
   autoReleaseGreen: true,
   rules: [],
 };

@@ -37,8 +37,6 @@ export const DEMO_ADMINISTRATION: AdministrationInput = {
   selectivity: {
     randomRedShare: '0.01',
     randomYellowShare: '0.03',
-    targetRedShare: '0.03',
-    targetYellowShare: '0.07',
     autoReleaseGreen: true,
     rules: [
       {

@@ -46,9 +46,6 @@ export function createAdministrationService(deps: RegistryDeps) {
     if (tenThousandths(selectivity.randomRedShare) + tenThousandths(selectivity.randomYellowShare) > 10_000) {
       errors.add('/selectivity/randomYellowShare', 'randomRedShare and randomYellowShare together must not exceed 1');
     }
-    if (tenThousandths(selectivity.targetRedShare) + tenThousandths(selectivity.targetYellowShare) > 10_000) {
-      errors.add('/selectivity/targetYellowShare', 'targetRedShare and targetYellowShare together must not exceed 1');
-    }
     for (const [r, rule] of selectivity.rules.entries()) {
       for (const [c, country] of (rule.originCountries ?? []).entries()) {
         if (!reference.countries.get(country)) {

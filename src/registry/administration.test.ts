@@ -79,14 +79,19 @@ describe('administration settings', () => {
     expect(shape.body.error.code).toBe('VALIDATION_FAILED');
     expect(pathsOf(shape)).toEqual(expect.arrayContaining(['/vatRate', '/hsEdition', '/selectivity/randomRedShare']));
 
+    // The shares of lanes by risk score are the risk engine's settings, not the administration's.
+    const target = await t.admin.put('/api/v1/administration', { ...settings, selectivity: { ...settings.selectivity, targetRedShare: '0.03' } });
+    expect(target.status).toBe(400);
+    expect(target.body.error.details).toEqual([expect.objectContaining({ path: '/selectivity/targetRedShare' })]);
+
     const reference = await t.admin.put('/api/v1/administration', {
       ...settings,
       country: 'XX',
       currency: 'ABC',
       selectivity: {
         ...settings.selectivity,
-        targetRedShare: '0.6',
-        targetYellowShare: '0.5',
+        randomRedShare: '0.6',
+        randomYellowShare: '0.5',
         rules: [
           { name: 'ok', lane: 'RED', reason: 'r', originCountries: ['CN', 'ZZ'] },
           { name: 'ghost', lane: 'RED', reason: 'r', enterpriseIds: ['7b0c3f1e-2a4d-4c1b-9e55-0a1b2c3d4e5f'] },
@@ -97,9 +102,9 @@ describe('administration settings', () => {
     expect(pathsOf(reference).sort()).toEqual([
       '/country',
       '/currency',
+      '/selectivity/randomYellowShare',
       '/selectivity/rules/0/originCountries/1',
       '/selectivity/rules/1/enterpriseIds/0',
-      '/selectivity/targetYellowShare',
     ]);
     expect((await t.admin.get('/api/v1/administration')).body).toEqual(before);
   });

@@ -634,8 +634,6 @@ export interface SelectivityRule {
 export interface Selectivity {
   randomRedShare: string;
   randomYellowShare: string;
-  targetRedShare: string;
-  targetYellowShare: string;
   autoReleaseGreen: boolean;
   rules: SelectivityRule[];
 }

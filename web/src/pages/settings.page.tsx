@@ -3,7 +3,7 @@
 // exchange rates. Administrators change them, other staff read them. Rates, shares and amounts
 // stay the decimal strings typed: they are sent as text and never pass through floating point.
 import { useState, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, newIdempotencyKey, withQuery, type ApiError } from '../api/client.ts';
 import {
   AEO_NAMES,
@@ -375,8 +375,6 @@ function useRuleSummary() {
 const SHARE_FIELDS = [
   ['randomRedShare', 'Random RED share', 'Sent to physical inspection at random, whatever the rules say.'],
   ['randomYellowShare', 'Random YELLOW share', 'Declarations sent to a document check at random.'],
-  ['targetRedShare', 'Target RED share', 'The share of RED lanes the risk engine aims at.'],
-  ['targetYellowShare', 'Target YELLOW share', 'The share of YELLOW lanes the risk engine aims at.'],
 ] as const;
 
 function SelectivityTab({ admin, editable }: { admin: Resource<AdministrationSettings>; editable: boolean }) {
@@ -416,7 +414,10 @@ function SelectivityTab({ admin, editable }: { admin: Resource<AdministrationSet
       >
         {editable ? null : <ReadOnlyNote />}
         {error ? <ErrorSummary error={error} title="The selectivity was not saved" describe={describe} normalize={(p) => p.replace(/^\/selectivity\/rules\/(\d+)\/.*$/, '/selectivity/rules/$1')} /> : null}
-        <Section title="Random control and targets" id="selectivity-shares">
+        <Section title="Random control" id="selectivity-shares">
+          <p className="muted">
+            The shares of RED and YELLOW lanes given by risk score are the risk engine's lane targets, on the <Link to="/risk">Risk</Link> page.
+          </p>
           <fieldset disabled={!editable} className="plain">
             <div className="form-grid">
               {SHARE_FIELDS.map(([key, label, hint]) => (
