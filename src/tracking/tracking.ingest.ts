@@ -2,8 +2,11 @@
 // transaction per flush with one multi-row statement per table. Per device, the last accepted fix
 // and the open trip (its context and monitor state) live in memory, loaded on first use and updated
 // after each commit; the filters drop bad fixes, the monitor turns the rest into trip transitions
-// and alerts. A flush that fails stores nothing, forgets the state of its devices (read again next
-// time) and rejects its submits, so a broker's message is not acknowledged and comes again.
+// and alerts. The positions are stored at every flush; an open trip's row only as a checkpoint
+// (checkpoint.ts), and a device read again, here or in another process, is caught up from the
+// positions stored after it. A flush that fails stores nothing, forgets the state of its devices
+// (read again next time) and rejects its submits, so a broker's message is not acknowledged and
+// comes again.
 // The time-based checks of ACTIVE trips (`tick`) run between flushes, on the same state.
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
@@ -12,7 +15,8 @@ import { appendEvent } from '../platform/events/outbox.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { Meters } from '../platform/operations/metrics.ts';
 import { checkFix, checkTime, type AcceptedFix, type DropReason, type FilterSettings } from './filters.ts';
-import { distanceMeters, type Corridor, type LonLat } from './geo.ts';
+import type { Corridor, LonLat } from './geo.ts';
+import { addFix, asStored, CHECKPOINT_EVERY_MS, checkpointKey, type TripTotals } from './checkpoint.ts';
 import { GeofenceIndex, type Fence } from './geofences.ts';
 import { observe, tick, type AlertSignal, type MonitorSettings, type MonitorState, type TripContext, type TripFences } from './monitor.ts';
 import type { TelemetryMessage } from './telemetry.contract.ts';
@@ -25,8 +29,10 @@ import {
   type EventValues,
   type PositionValues,
   type TrackingSettingsRow,
-  type TripUpdate,
+  type TripCheckpoint,
 } from './tracking.repository.ts';
+
+type PositionMessage = Extract<TelemetryMessage, { type: 'position' }>;
 
 export interface IngestResult {
   accepted: number;
@@ -70,6 +76,8 @@ export interface LiveTripState {
   lastLat: number | null;
   lastLon: number | null;
   lastSpeedKmh: number | null;
+  distanceM: number;
+  positions: number;
 }
 
 export interface TickResult {
@@ -92,6 +100,11 @@ export interface TrackingIngest extends TelemetryIngest {
   settingsChanged(): void;
   /** Messages received and waiting for a flush (those being written are not counted). */
   queuedMessages(): number;
+  /**
+   * Writes the row of the device's open trip as it stands with every position stored, in the
+   * caller's transaction, which holds the trip's lock and is about to change it by hand (then `forget`s the device).
+   */
+  checkpoint(tx: Db, deviceId: string): Promise<void>;
 }
 
 type SealState = 'ARMED' | 'SEALED' | 'OPENED';
@@ -130,10 +143,13 @@ interface TripMemory {
   monitor: MonitorState;
   sealState: SealState | null;
   tampered: boolean;
-  lastAt: Date | null;
-  lastLat: number | null;
-  lastLon: number | null;
-  lastSpeedKmh: number | null;
+  totals: TripTotals;
+  /** The row's checkpoint this memory continues: how often it was written, when (clock ms; when read, if not here), and its monitor key. */
+  version: number;
+  writtenAt: number;
+  writtenKey: string;
+  /** Positions or messages moved the trip since its row was written. */
+  unwritten: boolean;
 }
 
 interface DeviceMemory {
@@ -355,10 +371,18 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         monitor: row.monitor_state as MonitorState,
         sealState: row.seal_state,
         tampered: row.tampered ?? false,
-        lastAt: row.trip_last_at,
-        lastLat: row.trip_last_lat,
-        lastLon: row.trip_last_lon,
-        lastSpeedKmh: row.trip_last_speed_kmh,
+        totals: {
+          lastAt: row.trip_last_at,
+          lastLat: row.trip_last_lat,
+          lastLon: row.trip_last_lon,
+          lastSpeedKmh: row.trip_last_speed_kmh,
+          distanceM: row.trip_distance_m ?? 0,
+          positions: row.trip_positions ?? 0,
+        },
+        version: row.live_version ?? 0,
+        writtenAt: clock.now().getTime(),
+        writtenKey: checkpointKey(row.monitor_state as MonitorState),
+        unwritten: false,
       },
     };
   }
@@ -397,11 +421,34 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     positions: PositionValues[];
     transitions: EventValues[];
     outbox: Array<Parameters<typeof appendEvent>[1]>;
-    tripUpdates: Map<string, TripUpdate>;
+    /** The trips the flush moved, and whether their row must be written whatever its age. */
+    touched: Map<string, Touched>;
     deviceUpdates: Map<string, DeviceUpdate>;
     drops: Map<string, DropCount>;
     alerts: RaisedAlert[];
     endedTrips: string[];
+  }
+
+  interface Touched {
+    trip: TripMemory;
+    force: boolean;
+    startedAt: Date | null;
+    completedAt: Date | null;
+  }
+
+  function newWork(codes: Iterable<string>): FlushWork {
+    return {
+      devices: new Map(),
+      forgotten: new Map([...codes].map((code) => [code, forgotten.get(code) ?? 0])),
+      positions: [],
+      transitions: [],
+      outbox: [],
+      touched: new Map(),
+      deviceUpdates: new Map(),
+      drops: new Map(),
+      alerts: [],
+      endedTrips: [],
+    };
   }
 
   function drop(work: FlushWork, pending: Pending, deviceId: string, reason: DropReason, count = 1): void {
@@ -414,26 +461,17 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     else work.drops.set(key, { deviceId, reason, day, count });
   }
 
-  function tripUpdateOf(work: FlushWork, trip: TripMemory): TripUpdate {
-    let update = work.tripUpdates.get(trip.id);
-    if (!update) {
-      update = {
-        id: trip.id,
-        lastAt: null,
-        lastLat: null,
-        lastLon: null,
-        lastSpeedKmh: null,
-        addedDistanceM: 0,
-        addedPositions: 0,
-        sealState: null,
-        tampered: false,
-        monitorState: trip.monitor,
-        startedAt: null,
-        completedAt: null,
-      };
-      work.tripUpdates.set(trip.id, update);
+  /** Marks the trip moved by the flush; `force` when its row must be written now (a status, a seal, an alert, an event). */
+  function touch(work: FlushWork, trip: TripMemory, force: boolean): Touched {
+    let touched = work.touched.get(trip.id);
+    if (!touched) {
+      touched = { trip, force, startedAt: null, completedAt: null };
+      work.touched.set(trip.id, touched);
+    } else if (force) {
+      touched.force = true;
     }
-    return update;
+    trip.unwritten = true;
+    return touched;
   }
 
   function deviceUpdateOf(work: FlushWork, device: DeviceMemory, seenAt: Date): DeviceUpdate {
@@ -453,22 +491,18 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     if (!trip) return;
     const observation = observe(trip.context, trip.status, trip.monitor, message, fences, monitorSettings);
     trip.monitor = observation.state;
-    const update = tripUpdateOf(work, trip);
-    update.monitorState = observation.state;
+    const touched = touch(work, trip, observation.alerts.length > 0 || observation.transition !== null);
     for (const signal of observation.alerts) {
-      if (signal.kind === 'SEAL_TAMPERED') {
-        trip.tampered = true;
-        update.tampered = true;
-      }
+      if (signal.kind === 'SEAL_TAMPERED') trip.tampered = true;
       work.alerts.push({ trip: { ...trip }, deviceCode: device.code, signal });
     }
     const transition = observation.transition;
     if (!transition) return;
     if (transition.to === 'ACTIVE' && trip.status === 'PLANNED') {
       trip.status = 'ACTIVE';
-      update.startedAt = transition.at;
+      touched.startedAt = transition.at;
     } else if (transition.to === 'COMPLETED') {
-      update.completedAt = transition.at;
+      touched.completedAt = transition.at;
       // The device is free again: what it sends next belongs to no trip until another is planned.
       device.trip = null;
       work.endedTrips.push(trip.id);
@@ -495,33 +529,98 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     });
   }
 
-  async function writeFlush(tx: Db, batch: readonly Pending[], work: FlushWork): Promise<void> {
-    const current = await loadSettings(tx);
-    const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
-    const fences: TripFences = { at: (p) => index.gatesAndZoneAt(p) };
+  /** One accepted (or stored, when catching up) position of the device's open trip: totals, then the monitor. */
+  function advance(work: FlushWork, device: DeviceMemory, fix: PositionMessage, fences: TripFences, monitorSettings: MonitorSettings): void {
+    const trip = device.trip as TripMemory;
+    addFix(trip.totals, fix, trip.status === 'ACTIVE');
+    touch(work, trip, false);
+    monitorMessage(work, device, fix, fences, monitorSettings);
+  }
 
-    // The devices: from memory, or read (with their open trips) when not held.
-    const codes = [...new Set(batch.map((pending) => pending.code))];
+  /**
+   * Puts the devices of `codes` into `work`, each with its open trip locked and as it stands with
+   * every position stored: from memory when held and not overtaken by another process, else read
+   * with the trip's checkpoint and caught up by the positions stored after it.
+   */
+  async function prepareDevices(tx: Db, codes: readonly string[], work: FlushWork, fences: TripFences, monitorSettings: MonitorSettings): Promise<void> {
+    const read = new Set<string>();
     for (const code of codes) {
       const held = devices.get(code);
-      if (held) work.devices.set(code, { ...held, trip: held.trip ? { ...held.trip } : null });
+      if (held) work.devices.set(code, { ...held, trip: held.trip ? { ...held.trip, totals: { ...held.trip.totals } } : null });
     }
     const load = async (wanted: string[]) => {
       if (wanted.length === 0) return;
       const rows = await repo.devicesWithTrips(tx, wanted);
       await loadContexts(tx, rows.filter((row): row is DeviceWithTripRow & ContextSource => row.trip_id !== null && row.trip_status !== null));
-      for (const row of rows) work.devices.set(row.code, memoryOf(row));
+      for (const row of rows) {
+        work.devices.set(row.code, memoryOf(row));
+        read.add(row.code);
+      }
     };
     await load(codes.filter((code) => !work.devices.has(code)));
-    // Lock the open trips for the flush; a trip an officer started, ended or planned since the device
-    // was loaded makes its state stale: it is read again.
+    // Lock the open trips for the flush. A trip an officer started, ended or planned since the device
+    // was read, or whose row or positions another process wrote since, makes the state stale: it is read again.
     const open = new Map((await repo.lockOpenTrips(tx, [...work.devices.values()].map((device) => device.id))).map((row) => [row.device_id, row]));
     const stale = [...work.devices.values()].filter((device) => {
-      const trip = open.get(device.id);
-      return (trip?.id ?? null) !== (device.trip?.id ?? null) || (trip && device.trip && trip.status !== device.trip.status);
+      const row = open.get(device.id);
+      const trip = device.trip;
+      if ((row?.id ?? null) !== (trip?.id ?? null)) return true;
+      if (!row || !trip) return false;
+      if (row.status !== trip.status || row.live_version !== trip.version) return true;
+      return !read.has(device.code) && row.latest_at !== null && (trip.totals.lastAt === null || row.latest_at > trip.totals.lastAt);
     });
     for (const device of stale) if (device.trip) contexts.delete(device.trip.id);
     await load(stale.map((device) => device.code));
+
+    // What was read is caught up, under the lock, by the positions stored after its checkpoint.
+    const behind = [...read].map((code) => work.devices.get(code)).filter((device): device is DeviceMemory & { trip: TripMemory } => Boolean(device?.trip));
+    const after = await repo.positionsAfter(tx, behind.map((device) => ({ tripId: device.trip.id, lastAt: device.trip.totals.lastAt })));
+    for (const device of behind) {
+      for (const fix of after.get(device.trip.id) ?? []) {
+        if (!device.trip) break;
+        if (!device.lastFix || fix.at > device.lastFix.at) device.lastFix = { at: fix.at, lat: fix.lat, lon: fix.lon };
+        advance(work, device, { type: 'position', ...fix, battery: null }, fences, monitorSettings);
+      }
+    }
+  }
+
+  /**
+   * Writes what the flush decided. A moved trip's row is written when `force`d, when its monitor
+   * changed more than its last fix, or when its last write is older than CHECKPOINT_EVERY_MS.
+   */
+  async function writeWork(tx: Db, work: FlushWork): Promise<void> {
+    await repo.insertPositions(tx, work.positions);
+    const at = clock.now();
+    await repo.recordTransitions(tx, work.transitions, at);
+    const checkpoints: TripCheckpoint[] = [];
+    for (const { trip, force, startedAt, completedAt } of work.touched.values()) {
+      const key = checkpointKey(trip.monitor);
+      if (!force && key === trip.writtenKey && at.getTime() - trip.writtenAt < CHECKPOINT_EVERY_MS) continue;
+      checkpoints.push({ id: trip.id, totals: { ...trip.totals }, sealState: trip.sealState, tampered: trip.tampered, monitorState: trip.monitor, startedAt, completedAt });
+      trip.version += 1;
+      trip.writtenAt = at.getTime();
+      trip.writtenKey = key;
+      trip.unwritten = false;
+    }
+    await repo.writeCheckpoints(tx, checkpoints);
+    await repo.updateDevices(tx, [...work.deviceUpdates.values()]);
+    // In a fixed order: lanes may count drops on the same row (devices nobody registered).
+    await repo.addDrops(tx, [...work.drops.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, count]) => count));
+    for (const raised of work.alerts) await raiseAlert(tx, raised);
+    for (const event of work.outbox) await appendEvent(tx, event);
+  }
+
+  /** Keeps what a committed flush or check decided: its devices (unless forgotten meanwhile) and the contexts of the trips still open. */
+  function keep(work: FlushWork): void {
+    for (const device of work.devices.values()) if ((forgotten.get(device.code) ?? 0) === work.forgotten.get(device.code)) remember(device);
+    for (const id of work.endedTrips) contexts.delete(id);
+  }
+
+  async function writeFlush(tx: Db, batch: readonly Pending[], work: FlushWork): Promise<void> {
+    const current = await loadSettings(tx);
+    const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
+    const fences: TripFences = { at: (p) => index.gatesAndZoneAt(p) };
+    await prepareDevices(tx, [...new Set(batch.map((pending) => pending.code))], work, fences, current.monitor);
 
     // Seal states and events first: the database says which were not stored before, so a message
     // sent again (a broker's redelivery) is stored once and seen once by the monitor.
@@ -564,28 +663,21 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
             drop(work, pending, device.id, reason);
             continue;
           }
-          device.lastFix = { at: message.at, lat: message.lat, lon: message.lon };
-          deviceUpdate.lastFixAt = message.at;
-          deviceUpdate.lastLat = message.lat;
-          deviceUpdate.lastLon = message.lon;
-          if (message.battery !== null) deviceUpdate.battery = message.battery;
+          // Counted as it is stored, so that reading the positions back moves the trip the same way.
+          const fix = asStored(message);
+          device.lastFix = { at: fix.at, lat: fix.lat, lon: fix.lon };
+          deviceUpdate.lastFixAt = fix.at;
+          deviceUpdate.lastLat = fix.lat;
+          deviceUpdate.lastLon = fix.lon;
+          if (fix.battery !== null) deviceUpdate.battery = fix.battery;
           const trip = device.trip;
           if (!trip) {
             drop(work, pending, device.id, 'NO_TRIP');
             continue;
           }
           pending.accepted += 1;
-          work.positions.push({ tripId: trip.id, at: message.at, lat: message.lat, lon: message.lon, speedKmh: message.speedKmh, heading: message.heading, accuracyM: message.accuracyM });
-          const update = tripUpdateOf(work, trip);
-          if (trip.status === 'ACTIVE' && trip.lastLat !== null && trip.lastLon !== null) {
-            update.addedDistanceM += distanceMeters([trip.lastLon, trip.lastLat], [message.lon, message.lat]);
-          }
-          trip.lastAt = update.lastAt = message.at;
-          trip.lastLat = update.lastLat = message.lat;
-          trip.lastLon = update.lastLon = message.lon;
-          trip.lastSpeedKmh = update.lastSpeedKmh = message.speedKmh;
-          update.addedPositions += 1;
-          monitorMessage(work, device, message, fences, current.monitor);
+          work.positions.push({ tripId: trip.id, at: fix.at, lat: fix.lat, lon: fix.lon, speedKmh: fix.speedKmh, heading: fix.heading, accuracyM: fix.accuracyM });
+          advance(work, device, fix, fences, current.monitor);
           continue;
         }
         const timeDrop = checkTime(message.at, receivedAt, current.filter);
@@ -602,24 +694,14 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         if (message.type === 'event' && message.battery !== null) deviceUpdate.battery = message.battery;
         const trip = device.trip;
         if (!trip) continue;
+        // Positions alone are read back to catch up; any other message is written with its trip.
+        touch(work, trip, true);
         const opened = message.type === 'seal' ? message.state : message.event === 'UNLOCK' && message.authorisation !== null ? 'OPENED' : null;
-        if (opened) {
-          trip.sealState = opened;
-          tripUpdateOf(work, trip).sealState = opened;
-        }
+        if (opened) trip.sealState = opened;
         monitorMessage(work, device, message, fences, current.monitor);
       }
     }
-
-    await repo.insertPositions(tx, work.positions);
-    const at = clock.now();
-    await repo.recordTransitions(tx, work.transitions, at);
-    await repo.updateTrips(tx, [...work.tripUpdates.values()]);
-    await repo.updateDevices(tx, [...work.deviceUpdates.values()]);
-    // In a fixed order: lanes may count drops on the same row (devices nobody registered).
-    await repo.addDrops(tx, [...work.drops.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, count]) => count));
-    for (const raised of work.alerts) await raiseAlert(tx, raised);
-    for (const event of work.outbox) await appendEvent(tx, event);
+    await writeWork(tx, work);
   }
 
   async function raiseAlert(tx: Db, { trip, deviceCode, signal }: RaisedAlert): Promise<void> {
@@ -639,18 +721,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   }
 
   async function flush(batch: Pending[], again = false): Promise<void> {
-    const work: FlushWork = {
-      devices: new Map(),
-      forgotten: new Map(batch.map((pending) => [pending.code, forgotten.get(pending.code) ?? 0])),
-      positions: [],
-      transitions: [],
-      outbox: [],
-      tripUpdates: new Map(),
-      deviceUpdates: new Map(),
-      drops: new Map(),
-      alerts: [],
-      endedTrips: [],
-    };
+    const work = newWork(batch.map((pending) => pending.code));
     try {
       await db.transaction((tx) => writeFlush(tx, batch, work));
     } catch (error) {
@@ -668,8 +739,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       for (const pending of batch) tell(pending.done, failure, null);
       return;
     }
-    for (const device of work.devices.values()) if ((forgotten.get(device.code) ?? 0) === work.forgotten.get(device.code)) remember(device);
-    for (const id of work.endedTrips) contexts.delete(id);
+    keep(work);
     if (meters) {
       // Counted once committed: a failed flush stores nothing and its messages come again.
       let accepted = 0;
@@ -728,46 +798,46 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     schedule(lane);
   }
 
-  // --- time-based checks -----------------------------------------------------------------------------
+  // --- time-based checks and checkpoints ------------------------------------------------------------
 
-  async function tickNow(): Promise<TickResult> {
+  /**
+   * Runs between flushes, on every open trip as it stands with every position stored (read and
+   * caught up when not held, or held but overtaken by another process). `check` applies the passing
+   * of time to the ACTIVE ones (silence, overdue arrival, a stop that has lasted); a trip whose row
+   * is older than `writeOlderThanMs` and behind its memory is written.
+   */
+  async function settle(check: boolean, writeOlderThanMs: number): Promise<TickResult> {
     const now = clock.now();
-    // The ACTIVE trips whose device is held in memory are checked on that state, the others on the stored one.
-    const held = new Map<string, TripMemory>();
-    for (const device of devices.values()) if (device.trip?.status === 'ACTIVE') held.set(device.trip.id, device.trip);
-    const changed: Array<{ id: string; state: MonitorState }> = [];
-    const raised: RaisedAlert[] = [];
     let open = new Map<string, 'PLANNED' | 'ACTIVE'>();
+    let work = newWork([]);
     const result = await db.transaction(async (tx) => {
       const current = await loadSettings(tx);
+      const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
+      const fences: TripFences = { at: (p) => index.gatesAndZoneAt(p) };
       const openRows = await repo.openTrips(tx);
       open = new Map(openRows.map((row) => [row.id, row.status]));
-      const rows = openRows.filter((row) => row.status === 'ACTIVE');
-      const codes = new Map<string, string>();
-      for (const device of devices.values()) codes.set(device.id, device.code);
-      await loadContexts(tx, await repo.tripContexts(tx, rows.filter((row) => !held.has(row.id) && !contexts.has(row.id)).map((row) => row.id)));
-      for (const row of rows) {
-        const memory = held.get(row.id);
-        const context = memory?.context ?? contexts.get(row.id);
-        if (!context) continue;
-        const state = memory?.monitor ?? (row.monitor_state as MonitorState);
-        const observation = tick(context, 'ACTIVE', state, now, current.monitor);
-        if (observation.state === state && observation.alerts.length === 0) continue;
-        changed.push({ id: row.id, state: observation.state });
-        const trip: RaisedAlert['trip'] = memory ?? {
-          id: row.id,
-          reference: row.reference,
-          declarationId: row.declaration_id,
-          enterpriseId: row.enterprise_id,
-          containerNumber: row.container_number,
-          originZoneId: row.origin_zone_id,
-        };
-        for (const signal of observation.alerts) raised.push({ trip, deviceCode: codes.get(row.device_id) ?? row.device_code, signal });
+      const codes = check ? openRows.map((row) => row.device_code) : [...devices.values()].filter((device) => device.trip?.unwritten).map((device) => device.code);
+      work = newWork(codes);
+      await prepareDevices(tx, codes, work, fences, current.monitor);
+      let trips = 0;
+      for (const device of work.devices.values()) {
+        const trip = device.trip;
+        if (!trip) continue;
+        if (check && trip.status === 'ACTIVE') {
+          trips += 1;
+          const observation = tick(trip.context, 'ACTIVE', trip.monitor, now, current.monitor);
+          if (observation.state !== trip.monitor || observation.alerts.length > 0) {
+            trip.monitor = observation.state;
+            touch(work, trip, observation.alerts.length > 0);
+            for (const signal of observation.alerts) work.alerts.push({ trip: { ...trip }, deviceCode: device.code, signal });
+          }
+        }
+        if (trip.unwritten && now.getTime() - trip.writtenAt >= writeOlderThanMs) touch(work, trip, true);
       }
-      await repo.updateMonitorStates(tx, changed);
-      for (const alert of raised) await raiseAlert(tx, alert);
-      return { trips: rows.length, alertsRaised: raised.length };
+      await writeWork(tx, work);
+      return { trips, alertsRaised: work.alerts.length };
     });
+    keep(work);
     // A device whose trip changed elsewhere (another process, say) is read again on its next message,
     // and the live map no longer shows the trip as it was.
     for (const device of [...devices.values()]) {
@@ -775,10 +845,6 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     }
     // Contexts are kept for the trips still open; an ended trip's goes.
     for (const id of contexts.keys()) if (!open.has(id)) contexts.delete(id);
-    for (const { id, state } of changed) {
-      const memory = held.get(id);
-      if (memory) memory.monitor = state;
-    }
     return result;
   }
 
@@ -801,10 +867,12 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           lane.timer = null;
         }),
       );
+      // What memory holds beyond the trips' rows is written, so that the next start reads no positions to catch up.
+      await exclusively(() => settle(false, 0));
     },
 
     tick() {
-      return exclusively(tickNow);
+      return exclusively(() => settle(true, CHECKPOINT_EVERY_MS));
     },
 
     liveTrips() {
@@ -828,10 +896,12 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           arriveBy: trip.context.arriveBy,
           sealState: trip.sealState,
           tampered: trip.tampered,
-          lastAt: trip.lastAt,
-          lastLat: trip.lastLat,
-          lastLon: trip.lastLon,
-          lastSpeedKmh: trip.lastSpeedKmh,
+          lastAt: trip.totals.lastAt,
+          lastLat: trip.totals.lastLat,
+          lastLon: trip.totals.lastLon,
+          lastSpeedKmh: trip.totals.lastSpeedKmh,
+          distanceM: trip.totals.distanceM,
+          positions: trip.totals.positions,
         });
       }
       return live;
@@ -846,5 +916,15 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     },
 
     forget,
+
+    async checkpoint(tx, code) {
+      const current = await loadSettings(tx);
+      const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
+      const work = newWork([code]);
+      await prepareDevices(tx, [code], work, { at: (p) => index.gatesAndZoneAt(p) }, current.monitor);
+      const trip = work.devices.get(code)?.trip;
+      if (trip) touch(work, trip, true);
+      await writeWork(tx, work);
+    },
   };
 }

@@ -7,6 +7,7 @@ import { whereBuilder } from '../platform/db/where.ts';
 import { recordLeaves } from '../proof/leaves.ts';
 import type { DropReason } from './filters.ts';
 import type { Corridor } from './geo.ts';
+import type { StoredFix, TripTotals } from './checkpoint.ts';
 
 /** Counts the drops of messages whose device nobody registered. */
 export const UNKNOWN_DEVICE = '00000000-0000-0000-0000-000000000000';
@@ -98,30 +99,26 @@ export interface DeviceWithTripRow extends Record<string, unknown> {
   trip_last_lat: number | null;
   trip_last_lon: number | null;
   trip_last_speed_kmh: number | null;
+  trip_distance_m: number | null;
+  trip_positions: number | null;
+  live_version: number | null;
   monitor_state: unknown;
 }
 
-/** An open trip as the time-based check reads it (the corridor comes separately, when not known). */
+/** An open trip locked by a flush. */
+export interface LockedTripRow extends Record<string, unknown> {
+  id: string;
+  device_id: string;
+  status: 'PLANNED' | 'ACTIVE';
+  live_version: number;
+  latest_at: Date | null;
+}
+
+/** An open trip as the time-based check reads it. */
 export interface OpenTripRow extends Record<string, unknown> {
   id: string;
   status: 'PLANNED' | 'ACTIVE';
-  device_id: string;
   device_code: string;
-  container_number: string;
-  reference: string;
-  declaration_id: string;
-  enterprise_id: string;
-  origin_zone_id: string;
-  monitor_state: unknown;
-}
-
-export interface TripContextRow extends Record<string, unknown> {
-  trip_id: string;
-  corridor_key: string;
-  allowed_stops: StoredStop[];
-  origin_gate_id: string;
-  destination_gate_id: string;
-  arrive_by: Date;
 }
 
 /** An open trip for the live map; only `id` and `open_alerts` for a trip the ingest holds in memory. */
@@ -243,15 +240,9 @@ export interface EventValues {
   details: Record<string, unknown>;
 }
 
-export interface TripUpdate {
+export interface TripCheckpoint {
   id: string;
-  /** Null when no accepted fix moved the trip. */
-  lastAt: Date | null;
-  lastLat: number | null;
-  lastLon: number | null;
-  lastSpeedKmh: number | null;
-  addedDistanceM: number;
-  addedPositions: number;
+  totals: TripTotals;
   sealState: 'ARMED' | 'SEALED' | 'OPENED' | null;
   tampered: boolean;
   monitorState: unknown;
@@ -578,19 +569,55 @@ export const trackingRepository = {
       `SELECT d.id, d.device_id AS code, d.zone_id, d.last_fix_at, d.last_lat, d.last_lon,
               t.id AS trip_id, t.reference, t.container_number, t.declaration_id, t.enterprise_id, t.origin_zone_id, t.destination_zone_id, t.origin_gate_id,
               t.destination_gate_id, t.corridor_key, t.allowed_stops, t.arrive_by, t.status AS trip_status, t.seal_state, t.tampered,
-              t.last_at AS trip_last_at, t.last_lat AS trip_last_lat, t.last_lon AS trip_last_lon, t.last_speed_kmh AS trip_last_speed_kmh, t.monitor_state
+              t.last_at AS trip_last_at, t.last_lat AS trip_last_lat, t.last_lon AS trip_last_lon, t.last_speed_kmh AS trip_last_speed_kmh,
+              t.distance_m AS trip_distance_m, t.positions AS trip_positions, t.live_version, t.monitor_state
        FROM tracking_devices d LEFT JOIN trips t ON t.device_id = d.id AND t.status IN ('PLANNED', 'ACTIVE')
        WHERE d.device_id = ANY($1::text[])`,
       [codes],
     );
   },
 
-  /** Locks the open trips of these devices for the flush, and says which they are now. */
-  async lockOpenTrips(db: Db, deviceIds: readonly string[]): Promise<Array<{ id: string; device_id: string; status: 'PLANNED' | 'ACTIVE' }>> {
+  /**
+   * Locks the open trips of these devices for the flush, and says which they are now: their status,
+   * how often their row was written and the time of their newest stored position (a process holding
+   * a trip in memory that differs on either was overtaken by another one).
+   */
+  async lockOpenTrips(db: Db, deviceIds: readonly string[]): Promise<LockedTripRow[]> {
     if (deviceIds.length === 0) return [];
     // NO KEY UPDATE: enough to keep an officer's change (FOR UPDATE) out, without blocking the key
     // checks of events referring to the trips.
-    return db.query(`SELECT id, device_id, status FROM trips WHERE device_id = ANY($1::uuid[]) AND status IN ('PLANNED', 'ACTIVE') FOR NO KEY UPDATE`, [deviceIds]);
+    return db.query(
+      `SELECT t.id, t.device_id, t.status, t.live_version, (SELECT max(p.at) FROM trip_positions p WHERE p.trip_id = t.id) AS latest_at
+       FROM trips t WHERE t.device_id = ANY($1::uuid[]) AND t.status IN ('PLANNED', 'ACTIVE') FOR NO KEY UPDATE OF t`,
+      [deviceIds],
+    );
+  },
+
+  /** The positions stored after each trip's checkpoint (its row's last fix), in time order per trip. */
+  async positionsAfter(db: Db, checkpoints: ReadonlyArray<{ tripId: string; lastAt: Date | null }>): Promise<Map<string, StoredFix[]>> {
+    const after = new Map<string, StoredFix[]>();
+    if (checkpoints.length === 0) return after;
+    const rows = await db.query<{ trip_id: string; at: Date; lat_e7: number; lon_e7: number; speed_kmh_x10: number | null; heading: number | null; accuracy_m: number | null }>(
+      `SELECT p.trip_id, p.at, p.lat_e7, p.lon_e7, p.speed_kmh_x10, p.heading, p.accuracy_m
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS c(trip_id, after)
+       JOIN trip_positions p ON p.trip_id = c.trip_id AND p.at > COALESCE(c.after, '-infinity'::timestamptz)
+       ORDER BY p.trip_id, p.at`,
+      [checkpoints.map((c) => c.tripId), checkpoints.map((c) => iso(c.lastAt))],
+    );
+    for (const row of rows) {
+      const fix: StoredFix = {
+        at: row.at,
+        lat: row.lat_e7 / 1e7,
+        lon: row.lon_e7 / 1e7,
+        speedKmh: row.speed_kmh_x10 === null ? null : row.speed_kmh_x10 / 10,
+        heading: row.heading,
+        accuracyM: row.accuracy_m,
+      };
+      const list = after.get(row.trip_id);
+      if (list) list.push(fix);
+      else after.set(row.trip_id, [fix]);
+    }
+    return after;
   },
 
   /** Seal states and device events; returns the ids of those not stored before (a resent message is not). */
@@ -616,49 +643,44 @@ export const trackingRepository = {
   },
 
   /**
-   * Moves open trips: last fix, distance, seal, monitor state and status; an ended trip is left as it is.
+   * Writes open trips' checkpoints: last fix, distance, count of positions, seal, monitor state and
+   * status, as the flush holding their lock knows them; an ended trip is left as it is.
    * The ids are given twice, in the rows and as an array the primary key looks up (as in updateDevices):
    * joined on the rows alone, the planner hashed every open trip at each flush (7 ms a flush with 5,000
    * open trips, however few the flush moved).
    */
-  async updateTrips(db: Db, updates: readonly TripUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
+  async writeCheckpoints(db: Db, checkpoints: readonly TripCheckpoint[]): Promise<void> {
+    if (checkpoints.length === 0) return;
     await db.query(
       `UPDATE trips t SET
-         last_at = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_at ELSE t.last_at END,
-         last_lat = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_lat ELSE t.last_lat END,
-         last_lon = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_lon ELSE t.last_lon END,
-         last_speed_kmh = CASE WHEN v.last_at IS NOT NULL AND (t.last_at IS NULL OR v.last_at > t.last_at) THEN v.last_speed_kmh ELSE t.last_speed_kmh END,
-         distance_m = t.distance_m + v.added_distance_m,
-         positions = t.positions + v.added_positions,
-         seal_state = COALESCE(v.seal_state, t.seal_state),
-         tampered = t.tampered OR v.tampered,
-         monitor_state = v.monitor_state,
+         last_at = v.last_at, last_lat = v.last_lat, last_lon = v.last_lon, last_speed_kmh = v.last_speed_kmh,
+         distance_m = v.distance_m, positions = v.positions, seal_state = v.seal_state, tampered = v.tampered, monitor_state = v.monitor_state,
          status = CASE WHEN v.completed_at IS NOT NULL THEN 'COMPLETED' WHEN v.started_at IS NOT NULL THEN 'ACTIVE' ELSE t.status END,
-         started_at = CASE WHEN v.started_at IS NOT NULL AND t.started_at IS NULL THEN v.started_at ELSE t.started_at END,
-         ended_at = CASE WHEN v.completed_at IS NOT NULL THEN v.completed_at ELSE t.ended_at END
+         started_at = COALESCE(t.started_at, v.started_at),
+         ended_at = CASE WHEN v.completed_at IS NOT NULL THEN v.completed_at ELSE t.ended_at END,
+         live_version = t.live_version + 1
        FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, last_at timestamptz, last_lat double precision, last_lon double precision,
-            last_speed_kmh real, added_distance_m double precision, added_positions integer, seal_state text, tampered boolean,
+            last_speed_kmh real, distance_m double precision, positions integer, seal_state text, tampered boolean,
             monitor_state jsonb, started_at timestamptz, completed_at timestamptz)
        WHERE t.id = v.id AND t.id = ANY($2::uuid[]) AND t.status IN ('PLANNED', 'ACTIVE')`,
       [
         JSON.stringify(
-          updates.map((u) => ({
-            id: u.id,
-            last_at: iso(u.lastAt),
-            last_lat: u.lastLat,
-            last_lon: u.lastLon,
-            last_speed_kmh: u.lastSpeedKmh,
-            added_distance_m: u.addedDistanceM,
-            added_positions: u.addedPositions,
-            seal_state: u.sealState,
-            tampered: u.tampered,
-            monitor_state: u.monitorState,
-            started_at: iso(u.startedAt),
-            completed_at: iso(u.completedAt),
+          checkpoints.map((c) => ({
+            id: c.id,
+            last_at: iso(c.totals.lastAt),
+            last_lat: c.totals.lastLat,
+            last_lon: c.totals.lastLon,
+            last_speed_kmh: c.totals.lastSpeedKmh,
+            distance_m: c.totals.distanceM,
+            positions: c.totals.positions,
+            seal_state: c.sealState,
+            tampered: c.tampered,
+            monitor_state: c.monitorState,
+            started_at: iso(c.startedAt),
+            completed_at: iso(c.completedAt),
           })),
         ),
-        updates.map((u) => u.id),
+        checkpoints.map((c) => c.id),
       ],
     );
   },
@@ -710,17 +732,7 @@ export const trackingRepository = {
 
   async openTrips(db: Db): Promise<OpenTripRow[]> {
     return db.query<OpenTripRow>(
-      `SELECT t.id, t.status, t.device_id, d.device_id AS device_code, t.container_number, t.reference, t.declaration_id, t.enterprise_id, t.origin_zone_id,
-              CASE WHEN t.status = 'ACTIVE' THEN t.monitor_state END AS monitor_state
-       FROM trips t JOIN tracking_devices d ON d.id = t.device_id WHERE t.status IN ('PLANNED', 'ACTIVE')`,
-    );
-  },
-
-  async tripContexts(db: Db, ids: readonly string[]): Promise<TripContextRow[]> {
-    if (ids.length === 0) return [];
-    return db.query<TripContextRow>(
-      'SELECT id AS trip_id, corridor_key, allowed_stops, origin_gate_id, destination_gate_id, arrive_by FROM trips WHERE id = ANY($1::uuid[])',
-      [ids],
+      `SELECT t.id, t.status, d.device_id AS device_code FROM trips t JOIN tracking_devices d ON d.id = t.device_id WHERE t.status IN ('PLANNED', 'ACTIVE')`,
     );
   },
 
@@ -728,16 +740,6 @@ export const trackingRepository = {
   async corridors(db: Db, tripIds: readonly string[]): Promise<Array<{ corridor_key: string; corridor: Corridor }>> {
     if (tripIds.length === 0) return [];
     return db.query('SELECT DISTINCT ON (corridor_key) corridor_key, corridor FROM trips WHERE id = ANY($1::uuid[])', [tripIds]);
-  },
-
-  async updateMonitorStates(db: Db, states: ReadonlyArray<{ id: string; state: unknown }>): Promise<void> {
-    if (states.length === 0) return;
-    await db.query(
-      `UPDATE trips t SET monitor_state = v.monitor_state
-       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, monitor_state jsonb)
-       WHERE t.id = v.id AND t.status = 'ACTIVE'`,
-      [JSON.stringify(states.map((s) => ({ id: s.id, monitor_state: s.state })))],
-    );
   },
 
   // --- settings and retention ----------------------------------------------------------------------

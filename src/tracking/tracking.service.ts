@@ -16,6 +16,7 @@ import type { LonLat, Corridor } from './geo.ts';
 import type { TripCustodyFacts } from '../credentials/trip-custody-record.ts';
 import { initialMonitorState } from './monitor.ts';
 import { parseTelemetry } from './telemetry.contract.ts';
+import { addFix } from './checkpoint.ts';
 import { createTelemetryIngest, settingsOf, type IngestResult, type LiveTripState, type TickResult, type TrackingIngest } from './tracking.ingest.ts';
 import { trackingRepository as repo, type DeviceRow, type Scope, type StoredStop, type TrackingSettingsRow, type TripRow } from './tracking.repository.ts';
 import {
@@ -242,10 +243,29 @@ export function createTrackingService(deps: TrackingDeps) {
     return row;
   }
 
+  /** The trip as it stands with every position stored, locked for a change when `forUpdate`. */
   async function visibleTrip(tx: Db, principal: Principal, id: string, forUpdate = false): Promise<TripRow> {
     const row = await repo.trip(tx, id, forUpdate);
     if (!row || !canSeeTrip(principal, row)) throw notFound('Trip');
-    return row;
+    if (!forUpdate || (row.status !== 'PLANNED' && row.status !== 'ACTIVE')) return (await caughtUp(tx, [row]))[0] as TripRow;
+    // About to change by hand: its row is first written as the ingest would have it now.
+    await ingest.checkpoint(tx, row.device_code);
+    return (await repo.trip(tx, id)) as TripRow;
+  }
+
+  /** Open trips' rows with the positions stored after their checkpoint counted in (checkpoint.ts). */
+  async function caughtUp(tx: Db, rows: TripRow[]): Promise<TripRow[]> {
+    const open = rows.filter((row) => row.status === 'PLANNED' || row.status === 'ACTIVE');
+    if (open.length === 0) return rows;
+    const after = await repo.positionsAfter(tx, open.map((row) => ({ tripId: row.id, lastAt: row.last_at })));
+    return rows.map((row) => {
+      const fixes = after.get(row.id);
+      if (!fixes) return row;
+      const totals = { lastAt: row.last_at, lastLat: row.last_lat, lastLon: row.last_lon, lastSpeedKmh: row.last_speed_kmh, distanceM: row.distance_m, positions: row.positions };
+      for (const fix of fixes) addFix(totals, fix, row.status === 'ACTIVE');
+      const { lastAt, lastLat, lastLon, lastSpeedKmh, distanceM, positions } = totals;
+      return { ...row, last_at: lastAt, last_lat: lastLat, last_lon: lastLon, last_speed_kmh: lastSpeedKmh, distance_m: distanceM, positions };
+    });
   }
 
   /** A status change by an officer, with its event, its log entry and its outbox event. */
@@ -362,7 +382,7 @@ export function createTrackingService(deps: TrackingDeps) {
       requireRole(principal, TRIP_READERS);
       const limit = query.limit ?? 50;
       const cursor = decodeCursor(query.cursor, 1, ([id]) => UUID_PATTERN.test(id ?? ''));
-      const rows = await repo.listTrips(db, scopeOf(principal), query, cursor?.[0] ?? null, limit);
+      const rows = await caughtUp(db, await repo.listTrips(db, scopeOf(principal), query, cursor?.[0] ?? null, limit));
       return toPage(rows, limit, (row) => [row.id], presentTrip);
     },
 
@@ -520,7 +540,7 @@ export function createTrackingService(deps: TrackingDeps) {
         const trip: LiveTripState | undefined = held.get(row.id);
         const openAlerts = readsAlerts ? row.open_alerts : null;
         if (trip) {
-          const { lastAt, lastLat, lastLon, lastSpeedKmh, arriveBy, ...fields } = trip;
+          const { lastAt, lastLat, lastLon, lastSpeedKmh, arriveBy, distanceM: _distance, positions: _positions, ...fields } = trip;
           items.push({ ...fields, arriveBy: arriveBy.toISOString(), lastPosition: lastPositionOf(lastAt, lastLat, lastLon, lastSpeedKmh), openAlerts });
           continue;
         }
