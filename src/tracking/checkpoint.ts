@@ -48,10 +48,29 @@ export function addFix(totals: TripTotals, fix: Pick<StoredFix, 'at' | 'lat' | '
 }
 
 /**
- * The part of a monitor state that positions alone do not reproduce once their effect is written:
- * the state minus its last message and last fix. A flush whose trip changed this writes the row.
+ * Whether two monitor states differ only in their last message and last fix, which the positions
+ * stored after a checkpoint reproduce. A flush whose trip changed more writes the row. Field by
+ * field: it runs for every trip of every flush.
  */
-export function checkpointKey(state: MonitorState): string {
-  const { lastMessageAt: _message, lastFix: _fix, ...rest } = state;
-  return JSON.stringify(rest);
+export function sameBeyondLastFix(a: MonitorState, b: MonitorState): boolean {
+  if (a === b) return true;
+  const { seal, excursion, stop } = a;
+  return (
+    a.watchedSince === b.watchedSince &&
+    a.originFenceAt === b.originFenceAt &&
+    a.tamperedAt === b.tamperedAt &&
+    a.signalLostFrom === b.signalLostFrom &&
+    a.overdueRaised === b.overdueRaised &&
+    a.lowBatteryFrom === b.lowBatteryFrom &&
+    (seal === b.seal || (seal !== null && b.seal !== null && seal.state === b.seal.state && seal.at === b.seal.at)) &&
+    (excursion === b.excursion ||
+      (excursion !== null &&
+        b.excursion !== null &&
+        excursion.since === b.excursion.since &&
+        excursion.backSince === b.excursion.backSince &&
+        excursion.maxMetersOutside === b.excursion.maxMetersOutside &&
+        excursion.raised === b.excursion.raised)) &&
+    (stop === b.stop ||
+      (stop !== null && b.stop !== null && stop.since === b.stop.since && stop.lon === b.stop.lon && stop.lat === b.stop.lat && stop.allowed === b.stop.allowed && stop.raised === b.stop.raised))
+  );
 }

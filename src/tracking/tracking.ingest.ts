@@ -16,7 +16,7 @@ import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { Meters } from '../platform/operations/metrics.ts';
 import { checkFix, checkTime, type AcceptedFix, type DropReason, type FilterSettings } from './filters.ts';
 import type { Corridor, LonLat } from './geo.ts';
-import { addFix, asStored, CHECKPOINT_EVERY_MS, checkpointKey, type TripTotals } from './checkpoint.ts';
+import { addFix, asStored, CHECKPOINT_EVERY_MS, sameBeyondLastFix, type TripTotals } from './checkpoint.ts';
 import { GeofenceIndex, type Fence } from './geofences.ts';
 import { observe, tick, type AlertSignal, type MonitorSettings, type MonitorState, type TripContext, type TripFences } from './monitor.ts';
 import type { TelemetryMessage } from './telemetry.contract.ts';
@@ -76,8 +76,6 @@ export interface LiveTripState {
   lastLat: number | null;
   lastLon: number | null;
   lastSpeedKmh: number | null;
-  distanceM: number;
-  positions: number;
 }
 
 export interface TickResult {
@@ -144,10 +142,10 @@ interface TripMemory {
   sealState: SealState | null;
   tampered: boolean;
   totals: TripTotals;
-  /** The row's checkpoint this memory continues: how often it was written, when (clock ms; when read, if not here), and its monitor key. */
+  /** The row's checkpoint this memory continues: how often it was written, when (clock ms; when read, if not here), and its monitor state. */
   version: number;
   writtenAt: number;
-  writtenKey: string;
+  writtenMonitor: MonitorState;
   /** Positions or messages moved the trip since its row was written. */
   unwritten: boolean;
 }
@@ -381,7 +379,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         },
         version: row.live_version ?? 0,
         writtenAt: clock.now().getTime(),
-        writtenKey: checkpointKey(row.monitor_state as MonitorState),
+        writtenMonitor: row.monitor_state as MonitorState,
         unwritten: false,
       },
     };
@@ -567,7 +565,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       if ((row?.id ?? null) !== (trip?.id ?? null)) return true;
       if (!row || !trip) return false;
       if (row.status !== trip.status || row.live_version !== trip.version) return true;
-      return !read.has(device.code) && row.latest_at !== null && (trip.totals.lastAt === null || row.latest_at > trip.totals.lastAt);
+      return !read.has(device.code) && row.latest_ms !== null && (trip.totals.lastAt === null || row.latest_ms > trip.totals.lastAt.getTime());
     });
     for (const device of stale) if (device.trip) contexts.delete(device.trip.id);
     await load(stale.map((device) => device.code));
@@ -594,12 +592,11 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     await repo.recordTransitions(tx, work.transitions, at);
     const checkpoints: TripCheckpoint[] = [];
     for (const { trip, force, startedAt, completedAt } of work.touched.values()) {
-      const key = checkpointKey(trip.monitor);
-      if (!force && key === trip.writtenKey && at.getTime() - trip.writtenAt < CHECKPOINT_EVERY_MS) continue;
+      if (!force && at.getTime() - trip.writtenAt < CHECKPOINT_EVERY_MS && sameBeyondLastFix(trip.monitor, trip.writtenMonitor)) continue;
       checkpoints.push({ id: trip.id, totals: { ...trip.totals }, sealState: trip.sealState, tampered: trip.tampered, monitorState: trip.monitor, startedAt, completedAt });
       trip.version += 1;
       trip.writtenAt = at.getTime();
-      trip.writtenKey = key;
+      trip.writtenMonitor = trip.monitor;
       trip.unwritten = false;
     }
     await repo.writeCheckpoints(tx, checkpoints);
@@ -900,8 +897,6 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           lastLat: trip.totals.lastLat,
           lastLon: trip.totals.lastLon,
           lastSpeedKmh: trip.totals.lastSpeedKmh,
-          distanceM: trip.totals.distanceM,
-          positions: trip.totals.positions,
         });
       }
       return live;

@@ -111,7 +111,8 @@ export interface LockedTripRow extends Record<string, unknown> {
   device_id: string;
   status: 'PLANNED' | 'ACTIVE';
   live_version: number;
-  latest_at: Date | null;
+  /** Epoch milliseconds (a number, not a Date: read for every trip of every flush). */
+  latest_ms: number | null;
 }
 
 /** An open trip as the time-based check reads it. */
@@ -587,7 +588,8 @@ export const trackingRepository = {
     // NO KEY UPDATE: enough to keep an officer's change (FOR UPDATE) out, without blocking the key
     // checks of events referring to the trips.
     return db.query(
-      `SELECT t.id, t.device_id, t.status, t.live_version, (SELECT max(p.at) FROM trip_positions p WHERE p.trip_id = t.id) AS latest_at
+      `SELECT t.id, t.device_id, t.status, t.live_version,
+              (SELECT extract(epoch FROM max(p.at)) * 1000 FROM trip_positions p WHERE p.trip_id = t.id)::float8 AS latest_ms
        FROM trips t WHERE t.device_id = ANY($1::uuid[]) AND t.status IN ('PLANNED', 'ACTIVE') FOR NO KEY UPDATE OF t`,
       [deviceIds],
     );

@@ -540,7 +540,7 @@ export function createTrackingService(deps: TrackingDeps) {
         const trip: LiveTripState | undefined = held.get(row.id);
         const openAlerts = readsAlerts ? row.open_alerts : null;
         if (trip) {
-          const { lastAt, lastLat, lastLon, lastSpeedKmh, arriveBy, distanceM: _distance, positions: _positions, ...fields } = trip;
+          const { lastAt, lastLat, lastLon, lastSpeedKmh, arriveBy, ...fields } = trip;
           items.push({ ...fields, arriveBy: arriveBy.toISOString(), lastPosition: lastPositionOf(lastAt, lastLat, lastLon, lastSpeedKmh), openAlerts });
           continue;
         }
