@@ -63,6 +63,9 @@ describe('trip checkpoints', () => {
       expect(await ingest.submit(trip.device.deviceId, [positionAt(clock.ms, along(0.01 + i / 100))], clock.now())).toEqual(accepted(1));
     }
     expect(await stored(trip.id)).toMatchObject({ positions: 1, live_version: started?.live_version, last_at: new Date(t0) });
+    // The device's row likewise: heard from when the trip started.
+    const device = async () => (await t.admin.get(`/api/v1/devices/${trip.device.id}`)).body;
+    expect(await device()).toMatchObject({ lastSeenAt: new Date(t0 + 10_000).toISOString(), lastPosition: { at: new Date(t0).toISOString() } });
 
     const lastPosition = { at: new Date(t0 + 35_000).toISOString(), lon: along(0.06)[0], lat: along(0.06)[1], speedKmh: 40 };
     const seen = await tripOf(trip.id);
@@ -80,6 +83,13 @@ describe('trip checkpoints', () => {
     const written = await stored(trip.id);
     expect(written).toMatchObject({ positions: 7, live_version: (started?.live_version ?? 0) + 1, last_at: new Date(t0 + 10_000 + MINUTE) });
     expect(Math.round(written?.distance_m ?? 0)).toBe((await tripOf(trip.id)).distanceMeters);
+    expect(await device()).toMatchObject({ lastSeenAt: clock.now().toISOString(), lastPosition: { at: clock.now().toISOString(), lon: along(0.07)[0] } });
+
+    // A new battery reading is written at once, with the device's last fix.
+    clock.to(clock.ms + 5_000);
+    const reading: TelemetryMessage = { ...positionAt(clock.ms, along(0.08)), battery: 64 } as TelemetryMessage;
+    expect(await ingest.submit(trip.device.deviceId, [reading], clock.now())).toEqual(accepted(1));
+    expect(await device()).toMatchObject({ batteryPercent: 64, lastSeenAt: clock.now().toISOString(), lastPosition: { at: clock.now().toISOString() } });
   });
 
   it('catches up after a restart or another process between checkpoints, ending where an uninterrupted ingest ends', async () => {
@@ -123,6 +133,13 @@ describe('trip checkpoints', () => {
     expect(sharedRow?.last_at).toEqual(controlRow?.last_at);
     expect(sharedRow?.distance_m).toBeCloseTo(controlRow?.distance_m ?? 0, 6);
     expect(sharedRow?.monitor_state).toEqual(controlRow?.monitor_state);
+    const deviceOf = async (planned: PlannedTrip) => {
+      const { lastSeenAt, lastPosition } = (await t.admin.get(`/api/v1/devices/${planned.device.id}`)).body;
+      return { lastSeenAt, lastPosition };
+    };
+    const controlDevice = await deviceOf(control);
+    expect(controlDevice.lastPosition.at).toBe(new Date(t0 + 10_000 + 36 * 20_000).toISOString());
+    expect(await deviceOf(shared)).toEqual(controlDevice);
   });
 
   it("measures a restarted ingest's silence from the last stored position, not from the row's checkpoint", async () => {

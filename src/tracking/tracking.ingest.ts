@@ -155,6 +155,14 @@ interface DeviceMemory {
   code: string;
   lastFix: AcceptedFix | null;
   trip: TripMemory | null;
+  /** When it was last heard from (epoch ms) and its last battery reading, as known here. */
+  seenAt: number | null;
+  battery: number | null;
+  /** The device's row as last written: when (its last_seen_at) and with which battery reading. */
+  rowSeenAt: number | null;
+  rowBattery: number | null;
+  /** Heard from since its row was written. */
+  unwritten: boolean;
 }
 
 /** A submit waiting for its flush; as small as it can be, for thousands of them are kept at any time. */
@@ -351,11 +359,11 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
   /** A device as read with its open trip, whose context `loadContexts` has read. */
   function memoryOf(row: DeviceWithTripRow): DeviceMemory {
     const lastFix = row.last_fix_at && row.last_lat !== null && row.last_lon !== null ? { at: row.last_fix_at, lat: row.last_lat, lon: row.last_lon } : null;
-    if (row.trip_id === null || row.trip_status === null) return { id: row.id, code: row.code, lastFix, trip: null };
+    const seenAt = row.last_seen_at?.getTime() ?? null;
+    const device = { id: row.id, code: row.code, lastFix, seenAt, battery: row.battery_percent, rowSeenAt: seenAt, rowBattery: row.battery_percent, unwritten: false };
+    if (row.trip_id === null || row.trip_status === null) return { ...device, trip: null };
     return {
-      id: row.id,
-      code: row.code,
-      lastFix,
+      ...device,
       trip: {
         id: row.trip_id,
         reference: row.reference as string,
@@ -421,7 +429,6 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     outbox: Array<Parameters<typeof appendEvent>[1]>;
     /** The trips the flush moved, and whether their row must be written whatever its age. */
     touched: Map<string, Touched>;
-    deviceUpdates: Map<string, DeviceUpdate>;
     drops: Map<string, DropCount>;
     alerts: RaisedAlert[];
     endedTrips: string[];
@@ -442,7 +449,6 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       transitions: [],
       outbox: [],
       touched: new Map(),
-      deviceUpdates: new Map(),
       drops: new Map(),
       alerts: [],
       endedTrips: [],
@@ -472,15 +478,9 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     return touched;
   }
 
-  function deviceUpdateOf(work: FlushWork, device: DeviceMemory, seenAt: Date): DeviceUpdate {
-    let update = work.deviceUpdates.get(device.id);
-    if (!update) {
-      update = { id: device.id, lastSeenAt: seenAt, battery: null, lastFixAt: null, lastLat: null, lastLon: null };
-      work.deviceUpdates.set(device.id, update);
-    } else if (seenAt > update.lastSeenAt) {
-      update.lastSeenAt = seenAt;
-    }
-    return update;
+  function heard(device: DeviceMemory, receivedAt: number): void {
+    if (device.seenAt === null || receivedAt > device.seenAt) device.seenAt = receivedAt;
+    device.unwritten = true;
   }
 
   /** Feeds one accepted message of the device's open trip to the monitor and keeps what follows. */
@@ -584,9 +584,12 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
 
   /**
    * Writes what the flush decided. A moved trip's row is written when `force`d, when its monitor
-   * changed more than its last fix, or when its last write is older than CHECKPOINT_EVERY_MS.
+   * changed more than its last fix, or when its last write is older than CHECKPOINT_EVERY_MS. A
+   * device's row (last heard from, battery, last fix) is written with its trip's, when it has no
+   * open trip (its fixes are then stored nowhere else), when its battery reading changed, or when
+   * its last write is older than `devicesOlderThanMs`.
    */
-  async function writeWork(tx: Db, work: FlushWork): Promise<void> {
+  async function writeWork(tx: Db, work: FlushWork, devicesOlderThanMs = CHECKPOINT_EVERY_MS): Promise<void> {
     await repo.insertPositions(tx, work.positions);
     const at = clock.now();
     await repo.recordTransitions(tx, work.transitions, at);
@@ -600,7 +603,24 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       trip.unwritten = false;
     }
     await repo.writeCheckpoints(tx, checkpoints);
-    await repo.updateDevices(tx, [...work.deviceUpdates.values()]);
+    const written = new Set(checkpoints.map((checkpoint) => checkpoint.id));
+    const deviceRows: DeviceUpdate[] = [];
+    for (const device of work.devices.values()) {
+      if (!device.unwritten || device.seenAt === null) continue;
+      const due =
+        device.trip === null ||
+        written.has(device.trip.id) ||
+        device.battery !== device.rowBattery ||
+        device.rowSeenAt === null ||
+        at.getTime() - device.rowSeenAt >= devicesOlderThanMs;
+      if (!due) continue;
+      const fix = device.lastFix;
+      deviceRows.push({ id: device.id, lastSeenAt: new Date(device.seenAt), battery: device.battery, lastFixAt: fix?.at ?? null, lastLat: fix?.lat ?? null, lastLon: fix?.lon ?? null });
+      device.rowSeenAt = device.seenAt;
+      device.rowBattery = device.battery;
+      device.unwritten = false;
+    }
+    await repo.updateDevices(tx, deviceRows);
     // In a fixed order: lanes may count drops on the same row (devices nobody registered).
     await repo.addDrops(tx, [...work.drops.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, count]) => count));
     for (const raised of work.alerts) await raiseAlert(tx, raised);
@@ -648,7 +668,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         continue;
       }
       const receivedAt = new Date(pending.receivedAt);
-      const deviceUpdate = deviceUpdateOf(work, device, receivedAt);
+      heard(device, pending.receivedAt);
       if (pending.refused) {
         drop(work, pending, device.id, 'MALFORMED');
         continue;
@@ -663,10 +683,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           // Counted as it is stored, so that reading the positions back moves the trip the same way.
           const fix = asStored(message);
           device.lastFix = { at: fix.at, lat: fix.lat, lon: fix.lon };
-          deviceUpdate.lastFixAt = fix.at;
-          deviceUpdate.lastLat = fix.lat;
-          deviceUpdate.lastLon = fix.lon;
-          if (fix.battery !== null) deviceUpdate.battery = fix.battery;
+          if (fix.battery !== null) device.battery = fix.battery;
           const trip = device.trip;
           if (!trip) {
             drop(work, pending, device.id, 'NO_TRIP');
@@ -688,7 +705,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           continue;
         }
         pending.accepted += 1;
-        if (message.type === 'event' && message.battery !== null) deviceUpdate.battery = message.battery;
+        if (message.type === 'event' && message.battery !== null) device.battery = message.battery;
         const trip = device.trip;
         if (!trip) continue;
         // Positions alone are read back to catch up; any other message is written with its trip.
@@ -801,7 +818,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
    * Runs between flushes, on every open trip as it stands with every position stored (read and
    * caught up when not held, or held but overtaken by another process). `check` applies the passing
    * of time to the ACTIVE ones (silence, overdue arrival, a stop that has lasted); a trip whose row
-   * is older than `writeOlderThanMs` and behind its memory is written.
+   * is older than `writeOlderThanMs` and behind its memory is written, and so is such a device's.
    */
   async function settle(check: boolean, writeOlderThanMs: number): Promise<TickResult> {
     const now = clock.now();
@@ -813,7 +830,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       const fences: TripFences = { at: (p) => index.gatesAndZoneAt(p) };
       const openRows = await repo.openTrips(tx);
       open = new Map(openRows.map((row) => [row.id, row.status]));
-      const codes = check ? openRows.map((row) => row.device_code) : [...devices.values()].filter((device) => device.trip?.unwritten).map((device) => device.code);
+      const codes = check ? openRows.map((row) => row.device_code) : [...devices.values()].filter((device) => device.unwritten || device.trip?.unwritten).map((device) => device.code);
       work = newWork(codes);
       await prepareDevices(tx, codes, work, fences, current.monitor);
       let trips = 0;
@@ -831,7 +848,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         }
         if (trip.unwritten && now.getTime() - trip.writtenAt >= writeOlderThanMs) touch(work, trip, true);
       }
-      await writeWork(tx, work);
+      await writeWork(tx, work, writeOlderThanMs);
       return { trips, alertsRaised: work.alerts.length };
     });
     keep(work);

@@ -77,6 +77,8 @@ export interface DeviceWithTripRow extends Record<string, unknown> {
   id: string;
   code: string;
   zone_id: string;
+  last_seen_at: Date | null;
+  battery_percent: number | null;
   last_fix_at: Date | null;
   last_lat: number | null;
   last_lon: number | null;
@@ -567,7 +569,7 @@ export const trackingRepository = {
 
   async devicesWithTrips(db: Db, codes: readonly string[]): Promise<DeviceWithTripRow[]> {
     return db.query<DeviceWithTripRow>(
-      `SELECT d.id, d.device_id AS code, d.zone_id, d.last_fix_at, d.last_lat, d.last_lon,
+      `SELECT d.id, d.device_id AS code, d.zone_id, d.last_seen_at, d.battery_percent, d.last_fix_at, d.last_lat, d.last_lon,
               t.id AS trip_id, t.reference, t.container_number, t.declaration_id, t.enterprise_id, t.origin_zone_id, t.destination_zone_id, t.origin_gate_id,
               t.destination_gate_id, t.corridor_key, t.allowed_stops, t.arrive_by, t.status AS trip_status, t.seal_state, t.tampered,
               t.last_at AS trip_last_at, t.last_lat AS trip_last_lat, t.last_lon AS trip_last_lon, t.last_speed_kmh AS trip_last_speed_kmh,

@@ -30,8 +30,10 @@ export const Device = Type.Object({
   zoneId: Uuid,
   status: StringEnum(DEVICE_STATUSES),
   batteryPercent: Nullable(Type.Integer()),
-  lastSeenAt: Nullable(IsoDateTime),
-  lastPosition: Nullable(Type.Object({ at: IsoDateTime, lon: Type.Number(), lat: Type.Number() })),
+  lastSeenAt: Type.Union([IsoDateTime, Type.Null()], {
+    description: "When the device was last heard from; while it reports on an open trip, kept at least once a minute (the trip shows each of its positions as it is stored)",
+  }),
+  lastPosition: Type.Union([Type.Object({ at: IsoDateTime, lon: Type.Number(), lat: Type.Number() }), Type.Null()], { description: 'Its last accepted fix, kept as lastSeenAt is' }),
   retiredAt: Nullable(IsoDateTime),
   retirementReason: Nullable(Type.String()),
   createdAt: IsoDateTime,
