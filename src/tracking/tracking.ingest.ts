@@ -419,7 +419,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
 
   // --- the flush -----------------------------------------------------------------------------------
 
-  /** Everything one flush decided, written in its transaction and applied to memory after it commits. */
+  /** Everything one flush decided, written in its transaction; its devices are kept in memory once it commits. */
   interface FlushWork {
     devices: Map<string, DeviceMemory>;
     /** How often each device had been forgotten when the flush began. */
@@ -542,9 +542,11 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
    */
   async function prepareDevices(tx: Db, codes: readonly string[], work: FlushWork, fences: TripFences, monitorSettings: MonitorSettings): Promise<void> {
     const read = new Set<string>();
+    // Held devices are changed in place: a lane's devices are its own, the checks hold every lane,
+    // and whatever fails to commit forgets its devices (read again on next use).
     for (const code of codes) {
       const held = devices.get(code);
-      if (held) work.devices.set(code, { ...held, trip: held.trip ? { ...held.trip, totals: { ...held.trip.totals } } : null });
+      if (held) work.devices.set(code, held);
     }
     const load = async (wanted: string[]) => {
       if (wanted.length === 0) return;
@@ -824,7 +826,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     const now = clock.now();
     let open = new Map<string, 'PLANNED' | 'ACTIVE'>();
     let work = newWork([]);
-    const result = await db.transaction(async (tx) => {
+    const checked = async (tx: Db): Promise<TickResult> => {
       const current = await loadSettings(tx);
       const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
       const fences: TripFences = { at: (p) => index.gatesAndZoneAt(p) };
@@ -850,7 +852,14 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       }
       await writeWork(tx, work, writeOlderThanMs);
       return { trips, alertsRaised: work.alerts.length };
-    });
+    };
+    let result: TickResult;
+    try {
+      result = await db.transaction(checked);
+    } catch (error) {
+      for (const code of work.devices.keys()) devices.delete(code);
+      throw error;
+    }
     keep(work);
     // A device whose trip changed elsewhere (another process, say) is read again on its next message,
     // and the live map no longer shows the trip as it was.
@@ -930,6 +939,8 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     forget,
 
     async checkpoint(tx, code) {
+      // Read from the database, not memory: the caller's change may yet fail, and the device is read again after it anyway.
+      forget(code);
       const current = await loadSettings(tx);
       const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
       const work = newWork([code]);
