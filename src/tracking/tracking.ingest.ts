@@ -742,8 +742,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       await db.transaction((tx) => writeFlush(tx, batch, work));
     } catch (error) {
       for (const pending of batch) devices.delete(pending.code);
-      // A position stored already: another process took it while this one held an older last fix of
-      // the device (see insertPositions). Read again, the devices drop it as a duplicate.
+      // A position stored already (see insertPositions): read again, the devices drop it as a duplicate.
       if (!again && (error as { code?: unknown }).code === '23505') {
         for (const pending of batch) {
           pending.accepted = 0;

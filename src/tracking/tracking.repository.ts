@@ -631,10 +631,10 @@ export const trackingRepository = {
   },
 
   /**
-   * Stores positions that the filters let through, by binary COPY. Each is later than its device's last
-   * fix, which is written in the same transaction. So no position can be here already unless another
-   * process took it while this one held an older last fix; the unique violation then fails the flush,
-   * and the ingest reads the devices again and redoes it.
+   * Stores positions that the filters let through, by binary COPY. Each is later than its trip's newest
+   * stored position, which the flush checked under the trip's lock (lockOpenTrips), so none can be here
+   * already; should one be, the unique violation fails the flush, and the ingest reads the devices
+   * again and redoes it.
    */
   async insertPositions(db: Db, positions: readonly PositionValues[]): Promise<void> {
     if (positions.length === 0) return;
