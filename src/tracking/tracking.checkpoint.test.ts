@@ -181,5 +181,7 @@ describe('trip checkpoints', () => {
     expectStatus(completed, 200);
     expect(completed.body).toMatchObject({ status: 'COMPLETED', positions: 5, distanceMeters: before.distanceMeters, lastPosition: before.lastPosition });
     expect(await stored(trip.id)).toMatchObject({ status: 'COMPLETED', positions: 5, last_at: new Date(t0 + 50_000) });
+    // And the device's row says when it was last heard from.
+    expect((await t.admin.get(`/api/v1/devices/${trip.device.id}`)).body).toMatchObject({ lastSeenAt: new Date(t0 + 50_000).toISOString() });
   });
 });

@@ -938,14 +938,17 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     forget,
 
     async checkpoint(tx, code) {
-      // Read from the database, not memory: the caller's change may yet fail, and the device is read again after it anyway.
+      // Read from the database, not memory: the caller's change may yet fail, and the device is read
+      // again after it anyway. Only when it was last heard from is known to memory alone.
+      const heardAt = devices.get(code)?.seenAt ?? null;
       forget(code);
       const current = await loadSettings(tx);
       const index = await loadFences(tx, current.monitor.gateFenceRadiusMeters);
       const work = newWork([code]);
       await prepareDevices(tx, [code], work, { at: (p) => index.gatesAndZoneAt(p) }, current.monitor);
-      const trip = work.devices.get(code)?.trip;
-      if (trip) touch(work, trip, true);
+      const device = work.devices.get(code);
+      if (device && heardAt !== null) heard(device, heardAt);
+      if (device?.trip) touch(work, device.trip, true);
       await writeWork(tx, work);
     },
   };
