@@ -48,6 +48,17 @@ describe('trip checkpoints', () => {
     expect(await ingest.submit(trip.device.deviceId, messages, clock.now())).toEqual(accepted(2));
   }
 
+  /** A trip started at `t0` through this process's ingest, with a fix every 10 s from 20 to 50 s after: its rows were last written at the start. */
+  async function startedWithFixes(t0: number): Promise<PlannedTrip> {
+    const trip = await planTrip(t, w, t0);
+    await start(t.ctx.tracking.ingest, trip, t0);
+    for (let s = 20; s <= 50; s += 10) {
+      clock.to(t0 + s * 1000);
+      expect(await t.ctx.tracking.ingest.submit(trip.device.deviceId, [positionAt(clock.ms, along(s / 1000))], clock.now())).toEqual(accepted(1));
+    }
+    return trip;
+  }
+
   it('leaves the row unwritten for a minute of positions alone, while the trip, the list and the map show every one', async () => {
     const t0 = clock.ms;
     const trip = await planTrip(t, w, t0);
@@ -144,13 +155,7 @@ describe('trip checkpoints', () => {
 
   it("measures a restarted ingest's silence from the last stored position, not from the row's checkpoint", async () => {
     const t0 = clock.ms;
-    const trip = await planTrip(t, w, t0);
-    await start(t.ctx.tracking.ingest, trip, t0);
-    // Fixes until 50 s after the start; the row was last written at the start.
-    for (let s = 20; s <= 50; s += 10) {
-      clock.to(t0 + s * 1000);
-      expect(await t.ctx.tracking.ingest.submit(trip.device.deviceId, [positionAt(clock.ms, along(s / 1000))], clock.now())).toEqual(accepted(1));
-    }
+    const trip = await startedWithFixes(t0);
     const restarted = createTelemetryIngest({ db: t.ctx.db, clock, alerts: t.ctx.alerts });
     try {
       // The signal is lost after 15 minutes: not yet 30 s before that, counted from the last fix.
@@ -169,12 +174,7 @@ describe('trip checkpoints', () => {
 
   it('writes the row before an officer completes the trip by hand, so that it counts every position', async () => {
     const t0 = clock.ms;
-    const trip = await planTrip(t, w, t0);
-    await start(t.ctx.tracking.ingest, trip, t0);
-    for (let s = 20; s <= 50; s += 10) {
-      clock.to(t0 + s * 1000);
-      expect(await t.ctx.tracking.ingest.submit(trip.device.deviceId, [positionAt(clock.ms, along(s / 1000))], clock.now())).toEqual(accepted(1));
-    }
+    const trip = await startedWithFixes(t0);
     const before = await tripOf(trip.id);
     expect(before.positions).toBe(5);
     const completed = await t.admin.post(`/api/v1/trips/${trip.id}/completion`, { note: 'Seal checked at the destination by hand' });

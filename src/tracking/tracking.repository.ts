@@ -224,14 +224,8 @@ export interface TripAlertRow extends Record<string, unknown> {
 
 // --- rows the ingest writes ------------------------------------------------------------------------
 
-export interface PositionValues {
+export interface PositionValues extends StoredFix {
   tripId: string;
-  at: Date;
-  lat: number;
-  lon: number;
-  speedKmh: number | null;
-  heading: number | null;
-  accuracyM: number | null;
 }
 
 export interface EventValues {
