@@ -243,11 +243,11 @@ export function createTrackingService(deps: TrackingDeps) {
     return row;
   }
 
-  /** The trip as it stands with every position stored, locked for a change when `forUpdate`. */
+  /** The trip's row if the caller may see it; locked for a change, and first written as it stands with every position stored, when `forUpdate`. */
   async function visibleTrip(tx: Db, principal: Principal, id: string, forUpdate = false): Promise<TripRow> {
     const row = await repo.trip(tx, id, forUpdate);
     if (!row || !canSeeTrip(principal, row)) throw notFound('Trip');
-    if (!forUpdate || (row.status !== 'PLANNED' && row.status !== 'ACTIVE')) return (await caughtUp(tx, [row]))[0] as TripRow;
+    if (!forUpdate || (row.status !== 'PLANNED' && row.status !== 'ACTIVE')) return row;
     // About to change by hand: its row is first written as the ingest would have it now.
     await ingest.checkpoint(tx, row.device_code);
     return (await repo.trip(tx, id)) as TripRow;
@@ -388,7 +388,8 @@ export function createTrackingService(deps: TrackingDeps) {
 
     async getTrip(principal: Principal, id: string): Promise<Trip> {
       requireRole(principal, TRIP_READERS);
-      return presentTrip(await visibleTrip(db, principal, id));
+      const [row] = await caughtUp(db, [await visibleTrip(db, principal, id)]);
+      return presentTrip(row as TripRow);
     },
 
     /**
