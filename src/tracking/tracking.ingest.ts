@@ -8,6 +8,7 @@
 // (read again next time) and rejects its submits, so a broker's message is not acknowledged and
 // comes again.
 // The time-based checks of ACTIVE trips (`tick`) run between flushes, on the same state.
+import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../platform/db/db.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -274,6 +275,8 @@ function fencesOf(gates: ReadonlyArray<{ id: string; latitude: number; longitude
 export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: AlertsService; meters?: Pick<Meters, 'telemetryStored'> }): TrackingIngest {
   const { db, clock, alerts, meters } = deps;
 
+  // Stamped on the open trips this ingest holds caught up (see stampPositionsWriter).
+  const ingestId = randomUUID();
   const devices = new Map<string, DeviceMemory>();
   // Counts each device's forgetting: a flush that read the device before keeps nothing of it after.
   const forgotten = new Map<string, number>();
@@ -566,8 +569,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       const trip = device.trip;
       if ((row?.id ?? null) !== (trip?.id ?? null)) return true;
       if (!row || !trip) return false;
-      if (row.status !== trip.status || row.live_version !== trip.version) return true;
-      return !read.has(device.code) && row.latest_ms !== null && (trip.totals.lastAt === null || row.latest_ms > trip.totals.lastAt.getTime());
+      return row.status !== trip.status || row.live_version !== trip.version || (!read.has(device.code) && row.positions_writer !== ingestId);
     });
     for (const device of stale) if (device.trip) contexts.delete(device.trip.id);
     await load(stale.map((device) => device.code));
@@ -582,6 +584,9 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         advance(work, device, { type: 'position', ...fix, battery: null }, fences, monitorSettings);
       }
     }
+    // Caught up: positions another ingest stores from now on make these trips stale here.
+    const stamped = [...open.values()].filter((row) => row.positions_writer !== ingestId).map((row) => row.id);
+    await repo.stampPositionsWriter(tx, stamped, ingestId);
   }
 
   /**

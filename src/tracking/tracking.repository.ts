@@ -113,8 +113,8 @@ export interface LockedTripRow extends Record<string, unknown> {
   device_id: string;
   status: 'PLANNED' | 'ACTIVE';
   live_version: number;
-  /** Epoch milliseconds (a number, not a Date: read for every trip of every flush). */
-  latest_ms: number | null;
+  /** The ingest that stored the trip's latest positions (migration 025). */
+  positions_writer: string | null;
 }
 
 /** An open trip as the time-based check reads it. */
@@ -576,19 +576,24 @@ export const trackingRepository = {
 
   /**
    * Locks the open trips of these devices for the flush, and says which they are now: their status,
-   * how often their row was written and the time of their newest stored position (a process holding
-   * a trip in memory that differs on either was overtaken by another one).
+   * how often their row was written and which ingest stored their latest positions (a process holding
+   * a trip in memory that differs on any was overtaken by another one).
    */
   async lockOpenTrips(db: Db, deviceIds: readonly string[]): Promise<LockedTripRow[]> {
     if (deviceIds.length === 0) return [];
     // NO KEY UPDATE: enough to keep an officer's change (FOR UPDATE) out, without blocking the key
     // checks of events referring to the trips.
     return db.query(
-      `SELECT t.id, t.device_id, t.status, t.live_version,
-              (SELECT extract(epoch FROM max(p.at)) * 1000 FROM trip_positions p WHERE p.trip_id = t.id)::float8 AS latest_ms
+      `SELECT t.id, t.device_id, t.status, t.live_version, t.positions_writer
        FROM trips t WHERE t.device_id = ANY($1::uuid[]) AND t.status IN ('PLANNED', 'ACTIVE') FOR NO KEY UPDATE OF t`,
       [deviceIds],
     );
+  },
+
+  /** Marks these trips as caught up by the ingest `writer`, which holds their lock and stores their positions from now on. */
+  async stampPositionsWriter(db: Db, tripIds: readonly string[], writer: string): Promise<void> {
+    if (tripIds.length === 0) return;
+    await db.query('UPDATE trips SET positions_writer = $1 WHERE id = ANY($2::uuid[])', [writer, tripIds]);
   },
 
   /** The positions stored after each trip's checkpoint (its row's last fix), in time order per trip. */
