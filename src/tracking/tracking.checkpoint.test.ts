@@ -118,10 +118,13 @@ describe('trip checkpoints', () => {
     // to 10th through it, the 11th to 20th through the other (which the first never hears of), then
     // through the first again, but for the 31st to 33rd: the other takes them without writing the
     // row (nothing but the last fix moves), so the first learns of them from the positions alone.
+    // The other's time-based check after the 25th reads the trip as it stands then; the 26th to
+    // 30th, stored by the first, it learns of only from the trip's row naming the first as their writer.
     for (let k = 1; k <= 36; k++) {
       const at = t0 + 10_000 + k * 20_000;
       const point = along(k / 100, k >= 6 && k <= 17 ? 500 : 0);
       clock.to(at);
+      if (k === 26) await other.tick();
       expect(await main.submit(control.device.deviceId, [positionAt(at, point)], clock.now())).toEqual(accepted(1));
       const ingest = (k > 10 && k <= 20) || (k > 30 && k <= 33) ? other : main;
       expect(await ingest.submit(shared.device.deviceId, [positionAt(at, point)], clock.now())).toEqual(accepted(1));

@@ -149,6 +149,8 @@ interface TripMemory {
   writtenMonitor: MonitorState;
   /** Positions or messages moved the trip since its row was written. */
   unwritten: boolean;
+  /** The trip's row names this ingest as the one that stored its latest positions (migration 025). */
+  stampedHere: boolean;
 }
 
 interface DeviceMemory {
@@ -392,11 +394,14 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         writtenAt: clock.now().getTime(),
         writtenMonitor: row.monitor_state as MonitorState,
         unwritten: false,
+        stampedHere: false,
       },
     };
   }
 
   function remember(device: DeviceMemory): void {
+    // A device held already was changed in place: it keeps its place among the least recently loaded.
+    if (devices.get(device.code) === device) return;
     devices.delete(device.code);
     devices.set(device.code, device);
     if (devices.size > MAX_DEVICES_IN_MEMORY) {
@@ -428,6 +433,8 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     /** How often each device had been forgotten when the flush began. */
     forgotten: Map<string, number>;
     positions: PositionValues[];
+    /** The trips whose positions this ingest stores from this flush on (see stampPositionsWriter). */
+    stamps: string[];
     transitions: EventValues[];
     outbox: Array<Parameters<typeof appendEvent>[1]>;
     /** The trips the flush moved, and whether their row must be written whatever its age. */
@@ -449,6 +456,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       devices: new Map(),
       forgotten: new Map([...codes].map((code) => [code, forgotten.get(code) ?? 0])),
       positions: [],
+      stamps: [],
       transitions: [],
       outbox: [],
       touched: new Map(),
@@ -562,7 +570,8 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     };
     await load(codes.filter((code) => !work.devices.has(code)));
     // Lock the open trips for the flush. A trip an officer started, ended or planned since the device
-    // was read, or whose row or positions another process wrote since, makes the state stale: it is read again.
+    // was read, whose row another process wrote since, or whose latest positions another ingest stored
+    // (the row's stamp is not this ingest's), makes the state stale: it is read again.
     const open = new Map((await repo.lockOpenTrips(tx, [...work.devices.values()].map((device) => device.id))).map((row) => [row.device_id, row]));
     const stale = [...work.devices.values()].filter((device) => {
       const row = open.get(device.id);
@@ -584,9 +593,10 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         advance(work, device, { type: 'position', ...fix, battery: null }, fences, monitorSettings);
       }
     }
-    // Caught up: positions another ingest stores from now on make these trips stale here.
-    const stamped = [...open.values()].filter((row) => row.positions_writer !== ingestId).map((row) => row.id);
-    await repo.stampPositionsWriter(tx, stamped, ingestId);
+    // A trip stamped by another ingest is read again by the next flush too, unless this one stores its positions meanwhile.
+    for (const device of work.devices.values()) {
+      if (device.trip) device.trip.stampedHere = open.get(device.id)?.positions_writer === ingestId;
+    }
   }
 
   /**
@@ -598,6 +608,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
    */
   async function writeWork(tx: Db, work: FlushWork, devicesOlderThanMs = CHECKPOINT_EVERY_MS): Promise<void> {
     await repo.insertPositions(tx, work.positions);
+    await repo.stampPositionsWriter(tx, work.stamps, ingestId);
     const at = clock.now();
     await repo.recordTransitions(tx, work.transitions, at);
     const checkpoints: TripCheckpoint[] = [];
@@ -650,11 +661,11 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     // sent again (a broker's redelivery) is stored once and seen once by the monitor.
     const candidates: EventValues[] = [];
     const eventIds = new Map<TelemetryMessage, string>();
-    const ordered = new Map<Pending, TelemetryMessage[]>();
     for (const pending of batch) {
-      // A device's batch may come in any order; the filters and the monitor read it in time order.
-      const messages = pending.messages.length > 1 ? [...pending.messages].sort((a, b) => a.at.getTime() - b.at.getTime()) : pending.messages;
-      ordered.set(pending, messages);
+      // A device's batch may come in any order; the filters and the monitor read it in time order
+      // (a sorted copy: the array is the caller's).
+      if (pending.messages.length > 1) pending.messages = [...pending.messages].sort((a, b) => a.at.getTime() - b.at.getTime());
+      const { messages } = pending;
       const device = work.devices.get(pending.code);
       if (!device) continue;
       for (const message of messages) {
@@ -668,7 +679,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
 
     for (const pending of batch) {
       const device = work.devices.get(pending.code);
-      const messages = ordered.get(pending) ?? [];
+      const { messages } = pending;
       if (!device) {
         // Nobody registered this device: nothing of it is kept, its messages are counted.
         if (messages.length > 0) drop(work, pending, UNKNOWN_DEVICE, 'NO_TRIP', messages.length);
@@ -689,7 +700,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           }
           // Counted as it is stored, so that reading the positions back moves the trip the same way.
           const fix = asStored(message);
-          device.lastFix = { at: fix.at, lat: fix.lat, lon: fix.lon };
+          device.lastFix = fix;
           if (fix.battery !== null) device.battery = fix.battery;
           const trip = device.trip;
           if (!trip) {
@@ -697,6 +708,11 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
             continue;
           }
           pending.accepted += 1;
+          if (!trip.stampedHere) {
+            // Positions another ingest stores from now on make the trip stale here (prepareDevices).
+            trip.stampedHere = true;
+            work.stamps.push(trip.id);
+          }
           work.positions.push({ tripId: trip.id, at: fix.at, lat: fix.lat, lon: fix.lon, speedKmh: fix.speedKmh, heading: fix.heading, accuracyM: fix.accuracyM });
           advance(work, device, fix, fences, current.monitor);
           continue;

@@ -276,6 +276,9 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 const e7 = (degrees: number) => Math.round(degrees * 1e7);
 /** The columns of a position as insertPositions writes them, in that order. */
 const POSITION_COLUMNS = ['trip_id', 'at', 'lat_e7', 'lon_e7', 'speed_kmh_x10', 'heading', 'accuracy_m'] as const;
+/** The bytes of open trips' ids, for the positions' COPY. */
+const tripIdBytes = new Map<string, Buffer>();
+const MAX_TRIP_IDS_KEPT = 200_000;
 const smallint = (value: number | null, scale = 1) => (value === null ? null : Math.min(32_767, Math.max(0, Math.round(value * scale))));
 
 export interface Scope {
@@ -637,7 +640,9 @@ export const trackingRepository = {
    */
   async insertPositions(db: Db, positions: readonly PositionValues[]): Promise<void> {
     if (positions.length === 0) return;
-    const rows = new CopyBinaryWriter(positions.length * 72);
+    // A fleet's trips report one position each per flush, flush after flush: their ids' bytes are kept.
+    if (tripIdBytes.size > MAX_TRIP_IDS_KEPT) tripIdBytes.clear();
+    const rows = new CopyBinaryWriter(positions.length * 72, tripIdBytes);
     for (const p of positions) {
       rows.row(POSITION_COLUMNS.length).uuid(p.tripId).timestamptz(p.at.getTime()).int32(e7(p.lat)).int32(e7(p.lon));
       rows.int16(smallint(p.speedKmh, 10)).int16(p.heading === null ? null : Math.round(p.heading) % 360).int16(smallint(p.accuracyM));

@@ -16,10 +16,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class CopyBinaryWriter {
   private buffer: Buffer;
   private offset: number;
-  // A batch names the same few ids on many rows (a trip's positions): each is parsed once.
-  private readonly uuids = new Map<string, Buffer>();
+  /**
+   * The bytes of the uuids met, by text: a batch names the same few ids on many rows (a trip's
+   * positions), each parsed once. A caller writing the same ids batch after batch may keep them (`uuids`).
+   */
+  private readonly uuids: Map<string, Buffer>;
 
-  constructor(expectedBytes = 64 * 1024) {
+  constructor(expectedBytes = 64 * 1024, uuids = new Map<string, Buffer>()) {
+    this.uuids = uuids;
     this.buffer = Buffer.allocUnsafe(Math.max(expectedBytes, 64));
     this.buffer.set(COPY_BINARY_SIGNATURE, 0);
     // Flags (no OIDs) and the length of the header extension (none).
