@@ -74,9 +74,15 @@ describe('trip checkpoints', () => {
       expect(await ingest.submit(trip.device.deviceId, [positionAt(clock.ms, along(0.01 + i / 100))], clock.now())).toEqual(accepted(1));
     }
     expect(await stored(trip.id)).toMatchObject({ positions: 1, live_version: started?.live_version, last_at: new Date(t0) });
-    // The device's row likewise: heard from when the trip started.
+    // The device's row likewise (heard from when the trip started), while the device as shown has the newest fix.
+    const deviceRow = async () =>
+      (await t.ctx.db.query<{ last_seen_at: Date; last_fix_at: Date }>('SELECT last_seen_at, last_fix_at FROM tracking_devices WHERE id = $1', [trip.device.id]))[0];
+    expect(await deviceRow()).toEqual({ last_seen_at: new Date(t0 + 10_000), last_fix_at: new Date(t0) });
     const device = async () => (await t.admin.get(`/api/v1/devices/${trip.device.id}`)).body;
-    expect(await device()).toMatchObject({ lastSeenAt: new Date(t0 + 10_000).toISOString(), lastPosition: { at: new Date(t0).toISOString() } });
+    const newest = { at: new Date(t0 + 35_000).toISOString(), lon: along(0.06)[0], lat: along(0.06)[1] };
+    expect(await device()).toMatchObject({ lastSeenAt: newest.at, lastPosition: newest });
+    const devices = (await t.admin.get(`/api/v1/devices?deviceId=${trip.device.deviceId}`)).body.items;
+    expect(devices).toEqual([expect.objectContaining({ id: trip.device.id, lastSeenAt: newest.at, lastPosition: newest })]);
 
     const lastPosition = { at: new Date(t0 + 35_000).toISOString(), lon: along(0.06)[0], lat: along(0.06)[1], speedKmh: 40 };
     const seen = await tripOf(trip.id);

@@ -333,6 +333,21 @@ export const trackingRepository = {
     return db.query<DeviceRow>(`SELECT * FROM tracking_devices ${q.sql()} ORDER BY id DESC LIMIT $${q.params.length}`, q.params);
   },
 
+  /** The newest stored position of each of these devices' open trips, by device id (one index probe each). */
+  async openTripNewestFixes(db: Db, deviceIds: readonly string[]): Promise<Map<string, { at: Date; lat: number; lon: number }>> {
+    const fixes = new Map<string, { at: Date; lat: number; lon: number }>();
+    if (deviceIds.length === 0) return fixes;
+    const rows = await db.query<{ device_id: string; at: Date; lat_e7: number; lon_e7: number }>(
+      `SELECT t.device_id, p.at, p.lat_e7, p.lon_e7
+       FROM trips t
+       CROSS JOIN LATERAL (SELECT at, lat_e7, lon_e7 FROM trip_positions WHERE trip_id = t.id ORDER BY at DESC LIMIT 1) p
+       WHERE t.device_id = ANY($1::uuid[]) AND t.status IN ('PLANNED', 'ACTIVE')`,
+      [deviceIds],
+    );
+    for (const row of rows) fixes.set(row.device_id, { at: row.at, lat: row.lat_e7 / 1e7, lon: row.lon_e7 / 1e7 });
+    return fixes;
+  },
+
   async retireDevice(db: Db, id: string, reason: string, at: Date): Promise<DeviceRow> {
     const [row] = await db.query<DeviceRow>(
       `UPDATE tracking_devices SET status = 'RETIRED', retired_at = $2, retirement_reason = $3 WHERE id = $1 RETURNING *`,

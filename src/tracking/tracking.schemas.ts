@@ -31,9 +31,12 @@ export const Device = Type.Object({
   status: StringEnum(DEVICE_STATUSES),
   batteryPercent: Nullable(Type.Integer()),
   lastSeenAt: Type.Union([IsoDateTime, Type.Null()], {
-    description: "When the device was last heard from; while it reports on an open trip, kept at least once a minute (the trip shows each of its positions as it is stored)",
+    description:
+      'When the device was last heard from. While it reports on an open trip: at least the time of the trip\'s newest stored position; the receipt of its other messages is kept at least once a minute',
   }),
-  lastPosition: Type.Union([Type.Object({ at: IsoDateTime, lon: Type.Number(), lat: Type.Number() }), Type.Null()], { description: 'Its last accepted fix, kept as lastSeenAt is' }),
+  lastPosition: Type.Union([Type.Object({ at: IsoDateTime, lon: Type.Number(), lat: Type.Number() }), Type.Null()], {
+    description: 'Its last accepted fix (while it reports on an open trip, the trip\'s newest stored position)',
+  }),
   retiredAt: Nullable(IsoDateTime),
   retirementReason: Nullable(Type.String()),
   createdAt: IsoDateTime,

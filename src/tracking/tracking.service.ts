@@ -243,6 +243,24 @@ export function createTrackingService(deps: TrackingDeps) {
     return row;
   }
 
+  /**
+   * Devices as they stand with every position stored: while a device reports on an open trip, its row
+   * is written about once a minute (checkpoint.ts), and its trip's newest stored position may be newer.
+   * It was heard from no earlier than that fix was taken (a device clock ahead of this one's is not believed).
+   */
+  async function withNewestFixes(tx: Db, rows: DeviceRow[]): Promise<DeviceRow[]> {
+    const newest = await repo.openTripNewestFixes(tx, rows.filter((row) => row.status === 'ACTIVE').map((row) => row.id));
+    if (newest.size === 0) return rows;
+    const now = clock.now();
+    return rows.map((row) => {
+      const fix = newest.get(row.id);
+      if (!fix || (row.last_fix_at !== null && row.last_fix_at >= fix.at)) return row;
+      const heard = fix.at < now ? fix.at : now;
+      const lastSeenAt = row.last_seen_at !== null && row.last_seen_at >= heard ? row.last_seen_at : heard;
+      return { ...row, last_fix_at: fix.at, last_lat: fix.lat, last_lon: fix.lon, last_seen_at: lastSeenAt };
+    });
+  }
+
   /** The trip's row if the caller may see it; locked for a change, and first written as it stands with every position stored, when `forUpdate`. */
   async function visibleTrip(tx: Db, principal: Principal, id: string, forUpdate = false): Promise<TripRow> {
     const row = await repo.trip(tx, id, forUpdate);
@@ -298,13 +316,14 @@ export function createTrackingService(deps: TrackingDeps) {
       requireRole(principal, DEVICE_READERS);
       const limit = query.limit ?? 50;
       const cursor = decodeCursor(query.cursor, 1, ([id]) => UUID_PATTERN.test(id ?? ''));
-      const rows = await repo.listDevices(db, scopeOf(principal), query, cursor?.[0] ?? null, limit);
+      const rows = await withNewestFixes(db, await repo.listDevices(db, scopeOf(principal), query, cursor?.[0] ?? null, limit));
       return toPage(rows, limit, (row) => [row.id], presentDevice);
     },
 
     async getDevice(principal: Principal, id: string): Promise<Device> {
       requireRole(principal, DEVICE_READERS);
-      return presentDevice(await visibleDevice(db, principal, id));
+      const [row] = await withNewestFixes(db, [await visibleDevice(db, principal, id)]);
+      return presentDevice(row as DeviceRow);
     },
 
     async registerDevice(tx: Db, principal: Principal, input: DeviceInput): Promise<Device> {
