@@ -570,15 +570,17 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     };
     await load(codes.filter((code) => !work.devices.has(code)));
     // Lock the open trips for the flush. A trip an officer started, ended or planned since the device
-    // was read, whose row another process wrote since, or whose latest positions another ingest stored
-    // (the row's stamp is not this ingest's), makes the state stale: it is read again.
-    const open = new Map((await repo.lockOpenTrips(tx, [...work.devices.values()].map((device) => device.id))).map((row) => [row.device_id, row]));
+    // was read, whose row another process wrote since, or with positions another ingest stored since,
+    // makes the state stale: it is read again.
+    const open = new Map((await repo.lockOpenTrips(tx, [...work.devices.values()].map((device) => device.id), ingestId)).map((row) => [row.device_id, row]));
     const stale = [...work.devices.values()].filter((device) => {
       const row = open.get(device.id);
       const trip = device.trip;
       if ((row?.id ?? null) !== (trip?.id ?? null)) return true;
       if (!row || !trip) return false;
-      return row.status !== trip.status || row.live_version !== trip.version || (!read.has(device.code) && row.positions_writer !== ingestId);
+      if (row.status !== trip.status || row.live_version !== trip.version) return true;
+      // None stored by another ingest since when the stamp is this ingest's; else the newest tells.
+      return !read.has(device.code) && row.positions_writer !== ingestId && row.latest_ms !== null && (trip.totals.lastAt === null || row.latest_ms > trip.totals.lastAt.getTime());
     });
     for (const device of stale) if (device.trip) contexts.delete(device.trip.id);
     await load(stale.map((device) => device.code));
@@ -593,7 +595,6 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         advance(work, device, { type: 'position', ...fix, battery: null }, fences, monitorSettings);
       }
     }
-    // A trip stamped by another ingest is read again by the next flush too, unless this one stores its positions meanwhile.
     for (const device of work.devices.values()) {
       if (device.trip) device.trip.stampedHere = open.get(device.id)?.positions_writer === ingestId;
     }

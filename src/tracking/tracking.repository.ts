@@ -115,6 +115,8 @@ export interface LockedTripRow extends Record<string, unknown> {
   live_version: number;
   /** The ingest that stored the trip's latest positions (migration 025). */
   positions_writer: string | null;
+  /** When that is not the ingest asking: the time of the trip's newest stored position, epoch milliseconds (else null). */
+  latest_ms: number | null;
 }
 
 /** An open trip as the time-based check reads it. */
@@ -594,17 +596,21 @@ export const trackingRepository = {
 
   /**
    * Locks the open trips of these devices for the flush, and says which they are now: their status,
-   * how often their row was written and which ingest stored their latest positions (a process holding
-   * a trip in memory that differs on any was overtaken by another one).
+   * how often their row was written, which ingest stored their latest positions and, where that is not
+   * `ingestId`, when the newest was taken (a process holding a trip in memory that differs on any was
+   * overtaken by another one). The newest position costs an index probe and a visit of the heap, so it
+   * is read only for the trips whose positions another ingest stores (or none has since migration 025).
    */
-  async lockOpenTrips(db: Db, deviceIds: readonly string[]): Promise<LockedTripRow[]> {
+  async lockOpenTrips(db: Db, deviceIds: readonly string[], ingestId: string): Promise<LockedTripRow[]> {
     if (deviceIds.length === 0) return [];
     // NO KEY UPDATE: enough to keep an officer's change (FOR UPDATE) out, without blocking the key
     // checks of events referring to the trips.
     return db.query(
-      `SELECT t.id, t.device_id, t.status, t.live_version, t.positions_writer
+      `SELECT t.id, t.device_id, t.status, t.live_version, t.positions_writer,
+              CASE WHEN t.positions_writer IS DISTINCT FROM $2::uuid
+                THEN (SELECT extract(epoch FROM max(p.at)) * 1000 FROM trip_positions p WHERE p.trip_id = t.id)::float8 END AS latest_ms
        FROM trips t WHERE t.device_id = ANY($1::uuid[]) AND t.status IN ('PLANNED', 'ACTIVE') FOR NO KEY UPDATE OF t`,
-      [deviceIds],
+      [deviceIds, ingestId],
     );
   },
 
