@@ -277,7 +277,7 @@ function fencesOf(gates: ReadonlyArray<{ id: string; latitude: number; longitude
 export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: AlertsService; meters?: Pick<Meters, 'telemetryStored'> }): TrackingIngest {
   const { db, clock, alerts, meters } = deps;
 
-  // Stamped on the open trips this ingest holds caught up (see stampPositionsWriter).
+  // Named on the open trips whose positions this ingest stores (see stampPositionsWriter).
   const ingestId = randomUUID();
   const devices = new Map<string, DeviceMemory>();
   // Counts each device's forgetting: a flush that read the device before keeps nothing of it after.
@@ -710,7 +710,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
           }
           pending.accepted += 1;
           if (!trip.stampedHere) {
-            // Positions another ingest stores from now on make the trip stale here (prepareDevices).
+            // Named as the trip's positions writer: another ingest holding the trip then checks its newest position (prepareDevices).
             trip.stampedHere = true;
             work.stamps.push(trip.id);
           }

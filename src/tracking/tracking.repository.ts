@@ -614,7 +614,7 @@ export const trackingRepository = {
     );
   },
 
-  /** Marks these trips as caught up by the ingest `writer`, which holds their lock and stores their positions from now on. */
+  /** Names `writer`, which holds these trips' lock, as the ingest that stores their positions from now on. */
   async stampPositionsWriter(db: Db, tripIds: readonly string[], writer: string): Promise<void> {
     if (tripIds.length === 0) return;
     await db.query('UPDATE trips SET positions_writer = $1 WHERE id = ANY($2::uuid[])', [writer, tripIds]);
