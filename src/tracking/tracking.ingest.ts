@@ -149,8 +149,6 @@ interface TripMemory {
   writtenMonitor: MonitorState;
   /** Positions or messages moved the trip since its row was written. */
   unwritten: boolean;
-  /** The trip's row names this ingest as the one that stored its latest positions (migration 025). */
-  stampedHere: boolean;
 }
 
 interface DeviceMemory {
@@ -394,7 +392,6 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         writtenAt: clock.now().getTime(),
         writtenMonitor: row.monitor_state as MonitorState,
         unwritten: false,
-        stampedHere: false,
       },
     };
   }
@@ -433,7 +430,9 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
     /** How often each device had been forgotten when the flush began. */
     forgotten: Map<string, number>;
     positions: PositionValues[];
-    /** The trips whose positions this ingest stores from this flush on (see stampPositionsWriter). */
+    /** The flush's open trips whose row names another ingest (or none) as their positions writer. */
+    unstamped: Set<string>;
+    /** Those of them this flush stores positions of: it names itself (see stampPositionsWriter). */
     stamps: string[];
     transitions: EventValues[];
     outbox: Array<Parameters<typeof appendEvent>[1]>;
@@ -456,6 +455,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
       devices: new Map(),
       forgotten: new Map([...codes].map((code) => [code, forgotten.get(code) ?? 0])),
       positions: [],
+      unstamped: new Set(),
       stamps: [],
       transitions: [],
       outbox: [],
@@ -595,9 +595,7 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
         advance(work, device, { type: 'position', ...fix, battery: null }, fences, monitorSettings);
       }
     }
-    for (const device of work.devices.values()) {
-      if (device.trip) device.trip.stampedHere = open.get(device.id)?.positions_writer === ingestId;
-    }
+    for (const row of open.values()) if (row.positions_writer !== ingestId) work.unstamped.add(row.id);
   }
 
   /**
@@ -709,11 +707,8 @@ export function createTelemetryIngest(deps: { db: Db; clock: Clock; alerts: Aler
             continue;
           }
           pending.accepted += 1;
-          if (!trip.stampedHere) {
-            // Named as the trip's positions writer: another ingest holding the trip then checks its newest position (prepareDevices).
-            trip.stampedHere = true;
-            work.stamps.push(trip.id);
-          }
+          // Named as the trip's positions writer: another ingest holding the trip then checks its newest position (prepareDevices).
+          if (work.unstamped.delete(trip.id)) work.stamps.push(trip.id);
           work.positions.push({ tripId: trip.id, at: fix.at, lat: fix.lat, lon: fix.lon, speedKmh: fix.speedKmh, heading: fix.heading, accuracyM: fix.accuracyM });
           advance(work, device, fix, fences, current.monitor);
           continue;
